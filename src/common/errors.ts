@@ -1,0 +1,37 @@
+// Errors with stable codes: the UI maps codes to human text, tests assert on codes.
+
+export type SiftErrorCode =
+  | 'GPU_UNAVAILABLE'
+  | 'GPU_DEVICE_LOST'
+  | 'GPU_VALIDATION'
+  | 'GPU_OUT_OF_MEMORY'
+  | 'SHAPE_MISMATCH'
+  | 'INVALID_ARGUMENT'
+  | 'TENSOR_RELEASED'
+  | 'NAN_LOSS'
+  | 'SAFETENSORS_TOO_SHORT'
+  | 'SAFETENSORS_HEADER_TOO_LARGE'
+  | 'SAFETENSORS_BAD_HEADER'
+  | 'SAFETENSORS_BAD_DTYPE'
+  | 'SAFETENSORS_BAD_OFFSETS'
+  | 'CIFAR_BAD_LENGTH'
+  | 'CIFAR_BAD_LABEL'
+  | 'GZIP_CORRUPT'
+  | 'TAR_CORRUPT'
+  | 'DATASET_BAD_FORMAT'
+  | 'TEXT_TOO_SHORT'
+  | 'CONFIG_INVALID'
+  | 'CHECKPOINT_MISMATCH';
+
+export class SiftError extends Error {
+  readonly code: SiftErrorCode;
+  constructor(code: SiftErrorCode, message: string) {
+    super(message);
+    this.name = 'SiftError';
+    this.code = code;
+  }
+}
+
+export function isSiftError(e: unknown): e is SiftError {
+  return e instanceof SiftError;
+}

@@ -1,0 +1,203 @@
+// The WebGPU implementation of the primitive list: allocates outputs from the pool and records
+// one dispatch (rarely two) per primitive into the runtime's open batch.
+import type {
+  AdamWParams, Backend, BinaryOp, BroadcastPlan, Conv2dPlan, MatmulPlan, NormGrads, NormStats,
+  Pool2dPlan, ReduceOp, SgdParams, Storage, StridedView, UnaryOp,
+} from '../tensor/backend';
+import { makeContext, type GpuContext } from './context';
+import * as conv from './kernels/conv';
+import * as ew from './kernels/elementwise';
+import * as embedding from './kernels/embedding';
+import * as layout from './kernels/layout';
+import { matmul } from './kernels/matmul';
+import * as norm from './kernels/norm';
+import * as optim from './kernels/optim';
+import * as pool from './kernels/pool';
+import * as random from './kernels/random';
+import * as reduce from './kernels/reduce';
+import * as softmax from './kernels/softmax';
+import type { GpuRuntime } from './runtime';
+import { buf, GpuStorage } from './storage';
+
+export class WebGpuBackend implements Backend {
+  readonly name = 'webgpu' as const;
+  readonly ctx: GpuContext;
+
+  constructor(readonly rt: GpuRuntime) {
+    this.ctx = makeContext(rt);
+  }
+
+  private alloc(size: number): GpuStorage {
+    return this.ctx.alloc(size);
+  }
+
+  upload(data: ArrayLike<number>): Storage {
+    const out = this.alloc(data.length);
+    const f32 = data instanceof Float32Array ? data : Float32Array.from(data);
+    if (f32.length > 0) this.rt.upload(out.buffer, f32);
+    return out;
+  }
+
+  zeros(size: number): Storage {
+    return this.fill(size, 0);
+  }
+
+  fill(size: number, value: number): Storage {
+    const out = this.alloc(size);
+    ew.fill(this.rt, out.buffer, size, value);
+    return out;
+  }
+
+  async read(s: Storage): Promise<Float32Array> {
+    if (s.size === 0) return new Float32Array(0);
+    return new Float32Array(await this.rt.read(buf(s), s.size * 4));
+  }
+
+  release(s: Storage): void {
+    this.rt.pool.release(buf(s));
+  }
+
+  assign(dst: Storage, src: Storage): void {
+    if (src.size > 0) this.rt.copy(buf(src), buf(dst), src.size * 4);
+  }
+
+  unary(op: UnaryOp, x: Storage, alpha = 0): Storage {
+    const out = this.alloc(x.size);
+    ew.unary(this.rt, op, buf(x), out.buffer, x.size, alpha);
+    return out;
+  }
+
+  unaryBackward(op: UnaryOp, x: Storage, dy: Storage, alpha = 0): Storage {
+    const out = this.alloc(x.size);
+    ew.unaryBackward(this.rt, op, buf(x), buf(dy), out.buffer, x.size, alpha);
+    return out;
+  }
+
+  binary(op: BinaryOp, a: Storage, b: Storage, plan: BroadcastPlan): Storage {
+    const out = this.alloc(plan.outShape.reduce((p, d) => p * d, 1));
+    ew.binary(this.rt, op, buf(a), buf(b), out.buffer, plan);
+    return out;
+  }
+
+  addInPlace(dst: Storage, src: Storage): void {
+    ew.accumulate(this.rt, buf(dst), buf(src), dst.size);
+  }
+
+  select(cond: Storage, a: Storage, b: Storage): Storage {
+    const out = this.alloc(a.size);
+    ew.selectWhere(this.rt, buf(cond), buf(a), buf(b), out.buffer, a.size);
+    return out;
+  }
+
+  gatherStrided(src: Storage, view: StridedView): Storage {
+    return layout.gatherStrided(this.ctx, src, view);
+  }
+
+  scatterAddStrided(dst: Storage, src: Storage, view: StridedView): void {
+    layout.scatterAddStrided(this.ctx, dst, src, view);
+  }
+
+  reduce(op: ReduceOp, x: Storage, outer: number, size: number, inner: number): Storage {
+    return reduce.reduce(this.ctx, op, x, outer, size, inner);
+  }
+
+  argmax(x: Storage, rows: number, cols: number): Storage {
+    return reduce.argmax(this.ctx, x, rows, cols);
+  }
+
+  matmul(a: Storage, b: Storage, plan: MatmulPlan): Storage {
+    const out = this.alloc(plan.batch * plan.m * plan.n);
+    matmul(this.rt, buf(a), buf(b), out.buffer, plan);
+    return out;
+  }
+
+  softmax(x: Storage, rows: number, cols: number): Storage {
+    return softmax.softmax(this.ctx, x, rows, cols);
+  }
+
+  softmaxBackward(y: Storage, dy: Storage, rows: number, cols: number): Storage {
+    return softmax.softmaxBackward(this.ctx, y, dy, rows, cols);
+  }
+
+  crossEntropy(logits: Storage, labels: Storage, rows: number, cols: number): Storage {
+    return softmax.crossEntropy(this.ctx, logits, labels, rows, cols);
+  }
+
+  crossEntropyBackward(logits: Storage, labels: Storage, dloss: Storage, rows: number, cols: number): Storage {
+    return softmax.crossEntropyBackward(this.ctx, logits, labels, dloss, rows, cols);
+  }
+
+  layerNorm(x: Storage, gamma: Storage, beta: Storage, rows: number, cols: number, eps: number): NormStats {
+    return norm.layerNorm(this.ctx, x, gamma, beta, rows, cols, eps);
+  }
+
+  layerNormBackward(
+    x: Storage, gamma: Storage, dy: Storage, mean: Storage, rstd: Storage, rows: number, cols: number,
+  ): NormGrads {
+    return norm.layerNormBackward(this.ctx, x, gamma, dy, mean, rstd, rows, cols);
+  }
+
+  batchNormTrain(
+    x: Storage, gamma: Storage, beta: Storage, n: number, channels: number, spatial: number, eps: number,
+  ): NormStats {
+    return norm.batchNormTrain(this.ctx, x, gamma, beta, n, channels, spatial, eps);
+  }
+
+  batchNormApply(
+    x: Storage, gamma: Storage, beta: Storage, mean: Storage, rstd: Storage,
+    n: number, channels: number, spatial: number,
+  ): Storage {
+    return norm.batchNormApply(this.ctx, x, gamma, beta, mean, rstd, n, channels, spatial);
+  }
+
+  batchNormBackward(
+    x: Storage, gamma: Storage, dy: Storage, mean: Storage, rstd: Storage,
+    n: number, channels: number, spatial: number,
+  ): NormGrads {
+    return norm.batchNormBackward(this.ctx, x, gamma, dy, mean, rstd, n, channels, spatial);
+  }
+
+  im2col(x: Storage, plan: Conv2dPlan): Storage {
+    return conv.im2col(this.ctx, x, plan);
+  }
+
+  col2im(cols: Storage, plan: Conv2dPlan): Storage {
+    return conv.col2im(this.ctx, cols, plan);
+  }
+
+  maxPool(x: Storage, plan: Pool2dPlan): { out: Storage; argmax: Storage } {
+    return pool.maxPool(this.ctx, x, plan);
+  }
+
+  maxPoolBackward(dy: Storage, argmax: Storage, plan: Pool2dPlan): Storage {
+    return pool.maxPoolBackward(this.ctx, dy, argmax, plan);
+  }
+
+  avgPool(x: Storage, plan: Pool2dPlan): Storage {
+    return pool.avgPool(this.ctx, x, plan);
+  }
+
+  avgPoolBackward(dy: Storage, plan: Pool2dPlan): Storage {
+    return pool.avgPoolBackward(this.ctx, dy, plan);
+  }
+
+  gatherRows(table: Storage, indices: Storage, count: number, dim: number): Storage {
+    return embedding.gatherRows(this.ctx, table, indices, count, dim);
+  }
+
+  scatterAddRows(grad: Storage, indices: Storage, count: number, rows: number, dim: number): Storage {
+    return embedding.scatterAddRows(this.ctx, grad, indices, count, rows, dim);
+  }
+
+  dropoutMask(size: number, p: number, seed: number): Storage {
+    return random.dropoutMask(this.ctx, size, p, seed);
+  }
+
+  sgdStep(w: Storage, g: Storage, momentum: Storage | null, p: SgdParams): void {
+    optim.sgdStep(this.ctx, w, g, momentum, p);
+  }
+
+  adamwStep(w: Storage, g: Storage, m: Storage, v: Storage, p: AdamWParams): void {
+    optim.adamwStep(this.ctx, w, g, m, v, p);
+  }
+}

@@ -1,0 +1,144 @@
+// The CPU reference implementation of the primitive list: float64, plain loops, written from the
+// definitions and not from the WGSL, so the two can check each other.
+import type {
+  AdamWParams, Backend, BinaryOp, BroadcastPlan, Conv2dPlan, MatmulPlan, NormGrads, NormStats,
+  Pool2dPlan, ReduceOp, SgdParams, Storage, StridedView, UnaryOp,
+} from '../tensor/backend';
+import * as conv from './conv';
+import * as ew from './elementwise';
+import * as embedding from './embedding';
+import * as layout from './layout';
+import { matmul } from './matmul';
+import * as norm from './norm';
+import * as optim from './optim';
+import * as pool from './pool';
+import * as random from './random';
+import * as reduce from './reduce';
+import * as softmax from './softmax';
+import { cpu, wrap } from './storage';
+
+export class CpuBackend implements Backend {
+  readonly name = 'cpu' as const;
+
+  upload(data: ArrayLike<number>): Storage {
+    return wrap(Float64Array.from(data as ArrayLike<number>));
+  }
+  zeros(size: number): Storage {
+    return wrap(new Float64Array(size));
+  }
+  fill(size: number, value: number): Storage {
+    return wrap(new Float64Array(size).fill(value));
+  }
+  read(s: Storage): Promise<Float32Array> {
+    return Promise.resolve(Float32Array.from(cpu(s)));
+  }
+  /** Synchronous float64 read, for gradient checks. */
+  readF64(s: Storage): Float64Array {
+    return cpu(s);
+  }
+  release(): void {}
+  assign(dst: Storage, src: Storage): void {
+    cpu(dst).set(cpu(src));
+  }
+
+  unary(op: UnaryOp, x: Storage, alpha?: number): Storage {
+    return ew.unary(op, x, alpha);
+  }
+  unaryBackward(op: UnaryOp, x: Storage, dy: Storage, alpha?: number): Storage {
+    return ew.unaryBackward(op, x, dy, alpha);
+  }
+  binary(op: BinaryOp, a: Storage, b: Storage, plan: BroadcastPlan): Storage {
+    return ew.binary(op, a, b, plan);
+  }
+  addInPlace(dst: Storage, src: Storage): void {
+    ew.addInPlace(dst, src);
+  }
+  select(cond: Storage, a: Storage, b: Storage): Storage {
+    return ew.select(cond, a, b);
+  }
+  gatherStrided(src: Storage, view: StridedView): Storage {
+    return layout.gatherStrided(src, view);
+  }
+  scatterAddStrided(dst: Storage, src: Storage, view: StridedView): void {
+    layout.scatterAddStrided(dst, src, view);
+  }
+  reduce(op: ReduceOp, x: Storage, outer: number, size: number, inner: number): Storage {
+    return reduce.reduce(op, x, outer, size, inner);
+  }
+  argmax(x: Storage, rows: number, cols: number): Storage {
+    return reduce.argmax(x, rows, cols);
+  }
+  matmul(a: Storage, b: Storage, plan: MatmulPlan): Storage {
+    return matmul(a, b, plan);
+  }
+  softmax(x: Storage, rows: number, cols: number): Storage {
+    return softmax.softmax(x, rows, cols);
+  }
+  softmaxBackward(y: Storage, dy: Storage, rows: number, cols: number): Storage {
+    return softmax.softmaxBackward(y, dy, rows, cols);
+  }
+  crossEntropy(logits: Storage, labels: Storage, rows: number, cols: number): Storage {
+    return softmax.crossEntropy(logits, labels, rows, cols);
+  }
+  crossEntropyBackward(logits: Storage, labels: Storage, dloss: Storage, rows: number, cols: number): Storage {
+    return softmax.crossEntropyBackward(logits, labels, dloss, rows, cols);
+  }
+  layerNorm(x: Storage, gamma: Storage, beta: Storage, rows: number, cols: number, eps: number): NormStats {
+    return norm.layerNorm(x, gamma, beta, rows, cols, eps);
+  }
+  layerNormBackward(
+    x: Storage, gamma: Storage, dy: Storage, mean: Storage, rstd: Storage, rows: number, cols: number,
+  ): NormGrads {
+    return norm.layerNormBackward(x, gamma, dy, mean, rstd, rows, cols);
+  }
+  batchNormTrain(
+    x: Storage, gamma: Storage, beta: Storage, n: number, channels: number, spatial: number, eps: number,
+  ): NormStats {
+    return norm.batchNormTrain(x, gamma, beta, n, channels, spatial, eps);
+  }
+  batchNormApply(
+    x: Storage, gamma: Storage, beta: Storage, mean: Storage, rstd: Storage,
+    n: number, channels: number, spatial: number,
+  ): Storage {
+    return norm.batchNormApply(x, gamma, beta, mean, rstd, n, channels, spatial);
+  }
+  batchNormBackward(
+    x: Storage, gamma: Storage, dy: Storage, mean: Storage, rstd: Storage,
+    n: number, channels: number, spatial: number,
+  ): NormGrads {
+    return norm.batchNormBackward(x, gamma, dy, mean, rstd, n, channels, spatial);
+  }
+  im2col(x: Storage, plan: Conv2dPlan): Storage {
+    return conv.im2col(x, plan);
+  }
+  col2im(cols: Storage, plan: Conv2dPlan): Storage {
+    return conv.col2im(cols, plan);
+  }
+  maxPool(x: Storage, plan: Pool2dPlan): { out: Storage; argmax: Storage } {
+    return pool.maxPool(x, plan);
+  }
+  maxPoolBackward(dy: Storage, argmax: Storage, plan: Pool2dPlan): Storage {
+    return pool.maxPoolBackward(dy, argmax, plan);
+  }
+  avgPool(x: Storage, plan: Pool2dPlan): Storage {
+    return pool.avgPool(x, plan);
+  }
+  avgPoolBackward(dy: Storage, plan: Pool2dPlan): Storage {
+    return pool.avgPoolBackward(dy, plan);
+  }
+  gatherRows(table: Storage, indices: Storage, count: number, dim: number): Storage {
+    return embedding.gatherRows(table, indices, count, dim);
+  }
+  scatterAddRows(grad: Storage, indices: Storage, count: number, rows: number, dim: number): Storage {
+    return embedding.scatterAddRows(grad, indices, count, rows, dim);
+  }
+  dropoutMask(size: number, p: number, seed: number): Storage {
+    return random.dropoutMask(size, p, seed);
+  }
+  sgdStep(w: Storage, g: Storage, momentum: Storage | null, p: SgdParams): void {
+    optim.sgdStep(w, g, momentum, p);
+  }
+  adamwStep(w: Storage, g: Storage, m: Storage, v: Storage, p: AdamWParams): void {
+    optim.adamwStep(w, g, m, v, p);
+  }
+}

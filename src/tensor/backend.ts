@@ -1,0 +1,250 @@
+// The closed list of primitives. Two implementations: src/gpu/backend.ts (WGSL kernels) and
+// src/reference/backend.ts (plain float64 loops, written independently, used for gradient checks
+// and GPU parity tests). Everything differentiable in src/ops is composed from these.
+//
+// Conventions: storages are flat, contiguous, row-major; shapes travel as plain numbers.
+// Integer data (labels, token ids, pool argmax) is stored as float32, exact below 2^24.
+
+/** An opaque handle to a backend's memory holding `size` float values. */
+export interface Storage {
+  readonly size: number;
+}
+
+export type UnaryOp =
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'abs'
+  | 'relu'
+  | 'gelu'
+  | 'tanh'
+  | 'sigmoid'
+  | 'square'
+  /** x * alpha */
+  | 'scale'
+  /** x + alpha */
+  | 'add-scalar'
+  /** x ^ alpha */
+  | 'pow-scalar';
+
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min';
+
+export type ReduceOp = 'sum' | 'max';
+
+/**
+ * A broadcasting elementwise plan: the output has `outShape`; element i of the output reads
+ * a[sum_d idx_d * aStrides[d]] and b[sum_d idx_d * bStrides[d]] (stride 0 on broadcast dims).
+ */
+export interface BroadcastPlan {
+  outShape: readonly number[];
+  aStrides: readonly number[];
+  bStrides: readonly number[];
+}
+
+/** A strided view: out[idx] = src[offset + sum_d idx_d * strides[d]] for idx in `shape`. */
+export interface StridedView {
+  shape: readonly number[];
+  strides: readonly number[];
+  offset: number;
+}
+
+export interface MatmulPlan {
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  /** A is (batch, k, m) instead of (batch, m, k). */
+  transA: boolean;
+  /** B is (batch, n, k) instead of (batch, k, n). */
+  transB: boolean;
+  /** Elements between consecutive batch matrices; 0 broadcasts one matrix to every batch. */
+  aBatchStride: number;
+  bBatchStride: number;
+}
+
+export interface Conv2dPlan {
+  batch: number;
+  inChannels: number;
+  inHeight: number;
+  inWidth: number;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  outHeight: number;
+  outWidth: number;
+}
+
+export interface Pool2dPlan {
+  /** batch * channels planes. */
+  planes: number;
+  inHeight: number;
+  inWidth: number;
+  kernel: number;
+  stride: number;
+  pad: number;
+  outHeight: number;
+  outWidth: number;
+}
+
+export interface NormStats {
+  out: Storage;
+  /** Per-group mean and 1/sqrt(var + eps), kept for the backward pass. */
+  mean: Storage;
+  rstd: Storage;
+}
+
+export interface NormGrads {
+  dx: Storage;
+  dgamma: Storage;
+  dbeta: Storage;
+}
+
+export interface SgdParams {
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  nesterov: boolean;
+  /** Multiplies the gradient first (global-norm clipping). */
+  gradScale: number;
+}
+
+export interface AdamWParams {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 1-based step count, for bias correction. */
+  step: number;
+  gradScale: number;
+}
+
+export interface Backend {
+  readonly name: 'webgpu' | 'cpu';
+
+  // memory
+  upload(data: ArrayLike<number>): Storage;
+  zeros(size: number): Storage;
+  fill(size: number, value: number): Storage;
+  read(s: Storage): Promise<Float32Array>;
+  release(s: Storage): void;
+  /** Copy `src` into `dst` in place (same size). */
+  assign(dst: Storage, src: Storage): void;
+
+  // elementwise
+  unary(op: UnaryOp, x: Storage, alpha?: number): Storage;
+  /** dx = dy * f'(x) for op f (alpha as in unary). */
+  unaryBackward(op: UnaryOp, x: Storage, dy: Storage, alpha?: number): Storage;
+  binary(op: BinaryOp, a: Storage, b: Storage, plan: BroadcastPlan): Storage;
+  /** In place: dst += src (same size). Used to accumulate gradients. */
+  addInPlace(dst: Storage, src: Storage): void;
+  /** out[i] = cond[i] > 0 ? a[i] : b[i]; all the same size. Used by max/min backward and relu-like masks. */
+  select(cond: Storage, a: Storage, b: Storage): Storage;
+
+  // layout
+  /** Materialise a strided view of `src` as a contiguous tensor. */
+  gatherStrided(src: Storage, view: StridedView): Storage;
+  /** The adjoint of gatherStrided: dst[offset + idx . strides] += src[idx], in place. */
+  scatterAddStrided(dst: Storage, src: Storage, view: StridedView): void;
+
+  // reductions over the middle axis of (outer, reduce, inner)
+  reduce(op: ReduceOp, x: Storage, outer: number, reduce: number, inner: number): Storage;
+  /** Index of the maximum over the last axis of (rows, cols), first index on ties. */
+  argmax(x: Storage, rows: number, cols: number): Storage;
+
+  // matmul
+  matmul(a: Storage, b: Storage, plan: MatmulPlan): Storage;
+
+  // softmax and loss over the last axis of (rows, cols)
+  softmax(x: Storage, rows: number, cols: number): Storage;
+  /** dx = y * (dy - sum(dy * y)) per row. */
+  softmaxBackward(y: Storage, dy: Storage, rows: number, cols: number): Storage;
+  /** Per-row loss -log softmax(logits)[label]. */
+  crossEntropy(logits: Storage, labels: Storage, rows: number, cols: number): Storage;
+  /** dlogits = (softmax(logits) - onehot(label)) * dloss[row]. */
+  crossEntropyBackward(
+    logits: Storage,
+    labels: Storage,
+    dloss: Storage,
+    rows: number,
+    cols: number,
+  ): Storage;
+
+  // normalisation
+  /** Over the last axis of (rows, cols), with gamma, beta of length cols. */
+  layerNorm(x: Storage, gamma: Storage, beta: Storage, rows: number, cols: number, eps: number): NormStats;
+  layerNormBackward(
+    x: Storage,
+    gamma: Storage,
+    dy: Storage,
+    mean: Storage,
+    rstd: Storage,
+    rows: number,
+    cols: number,
+  ): NormGrads;
+  /**
+   * Batch statistics of x shaped (n, channels, spatial) over n and spatial, normalised with them.
+   * `mean`/`rstd` are per channel.
+   */
+  batchNormTrain(
+    x: Storage,
+    gamma: Storage,
+    beta: Storage,
+    n: number,
+    channels: number,
+    spatial: number,
+    eps: number,
+  ): NormStats;
+  /** Normalise with given per-channel mean and rstd (eval mode). */
+  batchNormApply(
+    x: Storage,
+    gamma: Storage,
+    beta: Storage,
+    mean: Storage,
+    rstd: Storage,
+    n: number,
+    channels: number,
+    spatial: number,
+  ): Storage;
+  batchNormBackward(
+    x: Storage,
+    gamma: Storage,
+    dy: Storage,
+    mean: Storage,
+    rstd: Storage,
+    n: number,
+    channels: number,
+    spatial: number,
+  ): NormGrads;
+
+  // convolution helpers (conv = im2col + matmul)
+  /** x (N, C, H, W) -> cols (N * OH * OW, C * KH * KW), zeros where the window hits padding. */
+  im2col(x: Storage, plan: Conv2dPlan): Storage;
+  /** The adjoint of im2col: cols -> dx (N, C, H, W), summing overlaps. */
+  col2im(cols: Storage, plan: Conv2dPlan): Storage;
+
+  // pooling over planes (N * C, H, W)
+  maxPool(x: Storage, plan: Pool2dPlan): { out: Storage; argmax: Storage };
+  maxPoolBackward(dy: Storage, argmax: Storage, plan: Pool2dPlan): Storage;
+  /** Average pool; padding counts in the divisor (PyTorch count_include_pad=True). */
+  avgPool(x: Storage, plan: Pool2dPlan): Storage;
+  avgPoolBackward(dy: Storage, plan: Pool2dPlan): Storage;
+
+  // embeddings
+  /** out[r] = table[indices[r]] for rows of width `dim`. */
+  gatherRows(table: Storage, indices: Storage, count: number, dim: number): Storage;
+  /** dtable (rows, dim) with dtable[indices[r]] += grad[r]. */
+  scatterAddRows(grad: Storage, indices: Storage, count: number, rows: number, dim: number): Storage;
+
+  // randomness
+  /** Inverted-dropout multiplier: 0 with probability p, else 1/(1-p); stream (seed, i). */
+  dropoutMask(size: number, p: number, seed: number): Storage;
+
+  // optimisers, in place on w (and state)
+  sgdStep(w: Storage, g: Storage, momentum: Storage | null, p: SgdParams): void;
+  adamwStep(w: Storage, g: Storage, m: Storage, v: Storage, p: AdamWParams): void;
+}
