@@ -17,7 +17,8 @@ import * as random from './kernels/random';
 import * as reduce from './kernels/reduce';
 import * as softmax from './kernels/softmax';
 import type { GpuRuntime } from './runtime';
-import { buf, GpuStorage } from './storage';
+import type { GpuStorage } from './storage';
+import { buf } from './storage';
 
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu' as const;

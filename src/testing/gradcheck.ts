@@ -3,7 +3,8 @@
 import { CpuBackend } from '../reference/backend';
 import { backward } from '../tensor/tape';
 import { scope } from '../tensor/scope';
-import { Tensor, tensor } from '../tensor/tensor';
+import type { Tensor} from '../tensor/tensor';
+import { tensor } from '../tensor/tensor';
 import { randomValues } from './shapes';
 
 export interface GradcheckInput {

@@ -1,0 +1,86 @@
+// Messages between the page and the training worker. Binary payloads are transferred, not copied.
+import type { SiftErrorCode } from '../common/errors';
+import type { RunConfig } from '../spec/run-config';
+
+/** One row of metrics; optional fields appear on the steps where they were measured. */
+export interface MetricPoint {
+  step: number;
+  /** Cumulative theoretical training FLOPs (sparse layers at their density). */
+  trainingFlops: number;
+  /** Cumulative FLOPs the kernels actually executed. */
+  executedFlops: number;
+  wallMs: number;
+  lr: number;
+  trainLoss?: number;
+  trainAccuracy?: number;
+  evalLoss?: number;
+  evalAccuracy?: number;
+  evalBitsPerChar?: number;
+  samplesPerSecond?: number;
+}
+
+export interface LayerMaskStats {
+  name: string;
+  density: number;
+  active: number;
+  total: number;
+}
+
+export interface MaskHeatmap {
+  layer: string;
+  rows: number;
+  cols: number;
+  /** Active fraction per cell, 0..255, rows x cols. */
+  cells: Uint8Array;
+  step: number;
+}
+
+export interface FinalMetrics {
+  trainLoss: number;
+  evalLoss: number;
+  evalAccuracy?: number;
+  evalBitsPerChar?: number;
+  trainingFlops: number;
+  executedFlops: number;
+  wallSeconds: number;
+  paramsTotal: number;
+  paramsActive: number;
+}
+
+/** A dataset the page hands to the worker (files the user picked; built-ins load in the worker). */
+export type DatasetPayload =
+  | { kind: 'builtin' }
+  | { kind: 'cifar'; files: { name: string; bytes: ArrayBuffer }[] }
+  | { kind: 'text'; name: string; bytes: ArrayBuffer };
+
+export type ToWorker =
+  | { type: 'init' }
+  | { type: 'selftest' }
+  | {
+      type: 'start';
+      runId: string;
+      config: RunConfig;
+      dataset: DatasetPayload;
+      /** Resume from an exported checkpoint (safetensors bytes). */
+      checkpoint?: ArrayBuffer;
+    }
+  | { type: 'pause'; runId: string }
+  | { type: 'resume'; runId: string }
+  | { type: 'stop'; runId: string }
+  | { type: 'export'; runId: string; withOptimizer: boolean }
+  | { type: 'heatmap'; runId: string; layer: string };
+
+export type RunState = 'queued' | 'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'failed' | 'interrupted';
+
+export type FromWorker =
+  | { type: 'ready'; adapterName: string; features: string[] }
+  | { type: 'selftest-result'; ok: boolean; maxError: number; ms: number; detail: string }
+  | { type: 'state'; runId: string; state: RunState; message?: string }
+  | { type: 'metrics'; runId: string; points: MetricPoint[] }
+  | { type: 'mask-stats'; runId: string; step: number; layers: LayerMaskStats[] }
+  | { type: 'heatmap'; runId: string; heatmap: MaskHeatmap }
+  | { type: 'done'; runId: string; final: FinalMetrics }
+  | { type: 'exported'; runId: string; safetensors: ArrayBuffer; configJson: string }
+  | { type: 'checkpoint'; runId: string; step: number; safetensors: ArrayBuffer }
+  | { type: 'error'; runId?: string; code: SiftErrorCode | 'UNKNOWN'; message: string }
+  | { type: 'device-lost'; runId?: string; message: string };
