@@ -14,7 +14,13 @@ export type TransformName = (typeof transformNames)[number];
 export const dstMethods = ['static', 'set', 'rigl'] as const;
 export type DstMethod = (typeof dstMethods)[number];
 
-export const datasetNames = ['builtin-images', 'builtin-text', 'cifar10', 'cifar100', 'text-file'] as const;
+export const datasetNames = [
+  'builtin-images',
+  'builtin-text',
+  'cifar10',
+  'cifar100',
+  'text-file',
+] as const;
 export type DatasetName = (typeof datasetNames)[number];
 
 export const optimizerNames = ['sgd', 'adamw'] as const;
@@ -93,26 +99,86 @@ function check(problems: Problems, ok: boolean, message: string): void {
 /** Every problem with `c`, as sentences for the UI and CLI; empty when valid. */
 export function runConfigProblems(c: RunConfig): string[] {
   const p: Problems = [];
-  check(p, (transformNames as readonly string[]).includes(c.transform), `unknown transform '${c.transform}'`);
+  check(
+    p,
+    (transformNames as readonly string[]).includes(c.transform),
+    `unknown transform '${c.transform}'`,
+  );
   check(p, (dstMethods as readonly string[]).includes(c.method), `unknown method '${c.method}'`);
-  check(p, (datasetNames as readonly string[]).includes(c.dataset), `unknown dataset '${c.dataset}'`);
-  check(p, (optimizerNames as readonly string[]).includes(c.optimizer), `unknown optimizer '${c.optimizer}'`);
-  check(p, (scheduleNames as readonly string[]).includes(c.schedule), `unknown schedule '${c.schedule}'`);
-  check(p, (maskInits as readonly string[]).includes(c.maskInit), `unknown mask init '${c.maskInit}'`);
+  check(
+    p,
+    (datasetNames as readonly string[]).includes(c.dataset),
+    `unknown dataset '${c.dataset}'`,
+  );
+  check(
+    p,
+    (optimizerNames as readonly string[]).includes(c.optimizer),
+    `unknown optimizer '${c.optimizer}'`,
+  );
+  check(
+    p,
+    (scheduleNames as readonly string[]).includes(c.schedule),
+    `unknown schedule '${c.schedule}'`,
+  );
+  check(
+    p,
+    (maskInits as readonly string[]).includes(c.maskInit),
+    `unknown mask init '${c.maskInit}'`,
+  );
   check(p, c.sparsity >= 0 && c.sparsity < 1, `sparsity must be in [0, 1), got ${c.sparsity}`);
-  check(p, Number.isInteger(c.updateInterval) && c.updateInterval >= 1, `update interval must be a whole number >= 1, got ${c.updateInterval}`);
-  check(p, c.dropFraction >= 0 && c.dropFraction <= 1, `drop fraction must be in [0, 1], got ${c.dropFraction}`);
-  check(p, c.endFraction > 0 && c.endFraction <= 1, `end fraction must be in (0, 1], got ${c.endFraction}`);
+  check(
+    p,
+    Number.isInteger(c.updateInterval) && c.updateInterval >= 1,
+    `update interval must be a whole number >= 1, got ${c.updateInterval}`,
+  );
+  check(
+    p,
+    c.dropFraction >= 0 && c.dropFraction <= 1,
+    `drop fraction must be in [0, 1], got ${c.dropFraction}`,
+  );
+  check(
+    p,
+    c.endFraction > 0 && c.endFraction <= 1,
+    `end fraction must be in (0, 1], got ${c.endFraction}`,
+  );
   check(p, c.lr > 0 && c.lr < 10, `learning rate must be in (0, 10), got ${c.lr}`);
   check(p, c.momentum >= 0 && c.momentum < 1, `momentum must be in [0, 1), got ${c.momentum}`);
-  check(p, c.weightDecay >= 0 && c.weightDecay < 1, `weight decay must be in [0, 1), got ${c.weightDecay}`);
-  check(p, Number.isInteger(c.warmupSteps) && c.warmupSteps >= 0, `warm-up steps must be a whole number >= 0`);
+  check(
+    p,
+    c.weightDecay >= 0 && c.weightDecay < 1,
+    `weight decay must be in [0, 1), got ${c.weightDecay}`,
+  );
+  check(
+    p,
+    Number.isInteger(c.warmupSteps) && c.warmupSteps >= 0,
+    `warm-up steps must be a whole number >= 0`,
+  );
   check(p, c.gradClip >= 0, `gradient clip must be >= 0`);
-  check(p, Number.isInteger(c.batchSize) && c.batchSize >= 1 && c.batchSize <= 4096, `batch size must be a whole number in [1, 4096], got ${c.batchSize}`);
-  check(p, Number.isInteger(c.steps) && c.steps >= 1 && c.steps <= 1_000_000, `steps must be a whole number in [1, 1000000], got ${c.steps}`);
-  check(p, Number.isInteger(c.evalEvery) && c.evalEvery >= 1, `eval interval must be a whole number >= 1`);
-  check(p, Number.isInteger(c.metricsEvery) && c.metricsEvery >= 1, `metrics interval must be a whole number >= 1`);
-  check(p, Number.isInteger(c.seed) && c.seed >= 0 && c.seed < 2 ** 32, `seed must be a whole number in [0, 2^32)`);
+  check(
+    p,
+    Number.isInteger(c.batchSize) && c.batchSize >= 1 && c.batchSize <= 4096,
+    `batch size must be a whole number in [1, 4096], got ${c.batchSize}`,
+  );
+  check(
+    p,
+    Number.isInteger(c.steps) && c.steps >= 1 && c.steps <= 1_000_000,
+    `steps must be a whole number in [1, 1000000], got ${c.steps}`,
+  );
+  check(
+    p,
+    Number.isInteger(c.evalEvery) && c.evalEvery >= 1,
+    `eval interval must be a whole number >= 1`,
+  );
+  check(
+    p,
+    Number.isInteger(c.metricsEvery) && c.metricsEvery >= 1,
+    `metrics interval must be a whole number >= 1`,
+  );
+  check(
+    p,
+    Number.isInteger(c.seed) && c.seed >= 0 && c.seed < 2 ** 32,
+    `seed must be a whole number in [0, 2^32)`,
+  );
   return p.filter((m) => m.length > 0);
 }
 

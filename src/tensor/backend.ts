@@ -110,6 +110,11 @@ export interface SgdParams {
   nesterov: boolean;
   /** Multiplies the gradient first (global-norm clipping). */
   gradScale: number;
+  /**
+   * Optional 1-element storage that also multiplies the gradient, read on the device: a factor
+   * computed on the GPU (global-norm clipping, src/nn/optim/clip.ts) applies without a readback.
+   */
+  gradScaleBuffer?: Storage;
 }
 
 export interface AdamWParams {
@@ -121,6 +126,8 @@ export interface AdamWParams {
   /** 1-based step count, for bias correction. */
   step: number;
   gradScale: number;
+  /** As SgdParams.gradScaleBuffer: a 1-element device-side gradient factor. */
+  gradScaleBuffer?: Storage;
 }
 
 export interface Backend {

@@ -1,0 +1,153 @@
+// 2-D convolution as im2col + one matmul (the llm.c / Caffe formulation), forward and backward.
+// Weights are PyTorch's OIHW, so an exported state dict loads unchanged.
+//   forward:  cols = im2col(x) (N*OH*OW, C*KH*KW); y2 = cols @ W^T (N*OH*OW, O); y = NCHW of y2
+//   backward: g2 = rows of dy (N*OH*OW, O); dW = g2^T cols; dx = col2im(g2 W); dbias = sum_rows g2
+// cols is not kept for the backward: it is KH*KW times the size of x, so it is rebuilt from x
+// (one memory-bound dispatch) instead of holding it across the whole forward pass.
+import { SiftError } from '../common/errors';
+import type { Conv2dPlan, StridedView } from '../tensor/backend';
+import { broadcastPlan } from '../tensor/shape';
+import { record } from '../tensor/tape';
+import { Tensor } from '../tensor/tensor';
+import { matmulRaw } from './matmul';
+
+/** Stride and padding, one number for both dims or [h, w]. */
+export interface Conv2dOptions {
+  stride?: number | readonly [number, number];
+  padding?: number | readonly [number, number];
+}
+
+const pair = (v: number | readonly [number, number]): [number, number] =>
+  typeof v === 'number' ? [v, v] : [v[0], v[1]];
+
+/** Output length along one dim: floor((size + 2 * padding - kernel) / stride) + 1 (PyTorch, dilation 1). */
+export function conv2dOutputSize(size: number, kernel: number, stride = 1, padding = 0): number {
+  return Math.floor((size + 2 * padding - kernel) / stride) + 1;
+}
+
+/** The im2col plan for x (N, C, H, W) and weight (O, C, KH, KW); throws on shapes that do not fit. */
+export function conv2dPlan(
+  xShape: readonly number[],
+  weightShape: readonly number[],
+  { stride = 1, padding = 0 }: Conv2dOptions = {},
+): Conv2dPlan {
+  const describe = () => `conv2d: x [${xShape.join(', ')}], weight [${weightShape.join(', ')}]`;
+  if (xShape.length !== 4 || weightShape.length !== 4 || xShape[1] !== weightShape[1]) {
+    throw new SiftError(
+      'SHAPE_MISMATCH',
+      `${describe()}: need x (N, C, H, W) and weight (O, C, KH, KW)`,
+    );
+  }
+  const [strideH, strideW] = pair(stride);
+  const [padH, padW] = pair(padding);
+  if (
+    !(strideH >= 1 && strideW >= 1 && padH >= 0 && padW >= 0) ||
+    ![strideH, strideW, padH, padW].every(Number.isInteger)
+  ) {
+    throw new SiftError(
+      'INVALID_ARGUMENT',
+      `${describe()}: stride must be >= 1 and padding >= 0, integers`,
+    );
+  }
+  const [batch, inChannels, inHeight, inWidth] = xShape;
+  const [, , kernelH, kernelW] = weightShape;
+  const outHeight = conv2dOutputSize(inHeight, kernelH, strideH, padH);
+  const outWidth = conv2dOutputSize(inWidth, kernelW, strideW, padW);
+  if (outHeight < 1 || outWidth < 1) {
+    throw new SiftError(
+      'SHAPE_MISMATCH',
+      `${describe()}: the kernel does not fit the padded input`,
+    );
+  }
+  return {
+    batch,
+    inChannels,
+    inHeight,
+    inWidth,
+    kernelH,
+    kernelW,
+    strideH,
+    strideW,
+    padH,
+    padW,
+    outHeight,
+    outWidth,
+  };
+}
+
+/**
+ * y (N, O, OH, OW) = conv2d(x (N, C, H, W), weight (O, C, KH, KW)) + bias (O), cross-correlation as
+ * in PyTorch's nn.Conv2d (dilation 1, groups 1).
+ */
+export function conv2d(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  options: Conv2dOptions = {},
+): Tensor {
+  const plan = conv2dPlan(x.shape, weight.shape, options);
+  const outChannels = weight.shape[0];
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== outChannels)) {
+    throw new SiftError(
+      'SHAPE_MISMATCH',
+      `conv2d: bias [${bias.shape.join(', ')}] for ${outChannels} output channels`,
+    );
+  }
+  const be = x.backend;
+  const { batch: N, outHeight: OH, outWidth: OW } = plan;
+  const rows = N * OH * OW;
+  const patch = plan.inChannels * plan.kernelH * plan.kernelW;
+
+  const cols = new Tensor(be, be.im2col(x.storage, plan), [rows, patch]);
+  const w2 = weight.view([outChannels, patch]);
+  let y2 = matmulRaw(cols, w2, { transB: true });
+  cols.dispose();
+  w2.dispose();
+  if (bias) {
+    const perRow = broadcastPlan([rows, outChannels], [outChannels]);
+    const biased = new Tensor(be, be.binary('add', y2.storage, bias.storage, perRow), y2.shape);
+    y2.dispose();
+    y2 = biased;
+  }
+  // (N, OH, OW, O) -> (N, O, OH, OW)
+  const toNchw: StridedView = {
+    shape: [N, outChannels, OH, OW],
+    strides: [OH * OW * outChannels, 1, OW * outChannels, outChannels],
+    offset: 0,
+  };
+  const out = new Tensor(be, be.gatherStrided(y2.storage, toNchw), toNchw.shape);
+  y2.dispose();
+
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  return record(out, 'conv2d', inputs, (g) => {
+    // (N, O, OH, OW) -> (N, OH, OW, O), i.e. g2 (rows, O)
+    const toRows: StridedView = {
+      shape: [N, OH, OW, outChannels],
+      strides: [outChannels * OH * OW, OW, 1, OH * OW],
+      offset: 0,
+    };
+    const g2 = new Tensor(be, be.gatherStrided(g.storage, toRows), [rows, outChannels]);
+    let dx: Tensor | null = null;
+    let dw: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (x.requiresGrad) {
+      const wMat = weight.view([outChannels, patch]);
+      const dcols = matmulRaw(g2, wMat);
+      dx = new Tensor(be, be.col2im(dcols.storage, plan), x.shape);
+      dcols.dispose();
+      wMat.dispose();
+    }
+    if (weight.requiresGrad) {
+      const colsAgain = new Tensor(be, be.im2col(x.storage, plan), [rows, patch]);
+      const dwMat = matmulRaw(g2, colsAgain, { transA: true });
+      colsAgain.dispose();
+      dw = dwMat.view(weight.shape);
+      dwMat.dispose();
+    }
+    if (bias?.requiresGrad) {
+      db = new Tensor(be, be.reduce('sum', g2.storage, 1, rows, outChannels), [outChannels]);
+    }
+    g2.dispose();
+    return bias ? [dx, dw, db] : [dx, dw];
+  });
+}
