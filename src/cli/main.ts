@@ -1,0 +1,27 @@
+// The headless CLI's one entry point (built with `vite build --ssr src/cli/main.ts`, run with
+// node): `node dist-cli/main.js <command> [options]`. Each command exports main(argv, io).
+import { isEntryPoint, processIo, type CliIo } from './cli-io';
+import { main as flops } from './flops';
+import { main as presets } from './presets';
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = { flops, presets };
+
+const USAGE = `usage: main <command> [options]; commands: ${Object.keys(COMMANDS).join(', ')}`;
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h') {
+    io.out(USAGE + '\n');
+    return 0;
+  }
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (!command) {
+    io.err(`${name === undefined ? 'no command given' : `unknown command "${name}"`}\n${USAGE}\n`);
+    return 2;
+  }
+  return command(rest, io);
+}
+
+if (isEntryPoint('main')) process.exitCode = await main(process.argv.slice(2));
