@@ -1,22 +1,194 @@
-// TODO(#2): CPU reference for norm (stub until implemented).
-import type { Storage, NormStats, NormGrads } from '../tensor/backend';
+// CPU reference for layer norm and batch norm, float64, from the definitions: normalise a group
+// of values by its mean and biased variance, xhat = (x - mean) / sqrt(var + eps), then
+// y = gamma * xhat + beta. Both norms share one group-wise routine; they differ only in which
+// values form a group (a row of (rows, cols) for layer norm; a channel's n * spatial values of
+// (n, channels, spatial) for batch norm) and which axis gamma and beta run along.
+import type { NormGrads, NormStats, Storage } from '../tensor/backend';
+import { cpu, wrap } from './storage';
 
-export function layerNorm(_x: Storage, _gamma: Storage, _beta: Storage, _rows: number, _cols: number, _eps: number): NormStats {
-  throw new Error('layerNorm: no CPU reference yet');
+/** Flat indices of the values in one normalisation group. */
+type Group = (g: number) => number[];
+
+function layerGroup(cols: number): Group {
+  return (r) => Array.from({ length: cols }, (_, c) => r * cols + c);
 }
 
-export function layerNormBackward(_x: Storage, _gamma: Storage, _dy: Storage, _mean: Storage, _rstd: Storage, _rows: number, _cols: number): NormGrads {
-  throw new Error('layerNormBackward: no CPU reference yet');
+function channelGroup(n: number, channels: number, spatial: number): Group {
+  return (ch) => {
+    const idx: number[] = [];
+    for (let b = 0; b < n; b++) {
+      for (let s = 0; s < spatial; s++) idx.push((b * channels + ch) * spatial + s);
+    }
+    return idx;
+  };
 }
 
-export function batchNormTrain(_x: Storage, _gamma: Storage, _beta: Storage, _n: number, _channels: number, _spatial: number, _eps: number): NormStats {
-  throw new Error('batchNormTrain: no CPU reference yet');
+function normalise(
+  x: Float64Array,
+  gamma: Float64Array,
+  beta: Float64Array,
+  groups: number,
+  group: Group,
+  paramOf: (i: number) => number,
+  eps: number,
+): NormStats {
+  const out = new Float64Array(x.length);
+  const mean = new Float64Array(groups);
+  const rstd = new Float64Array(groups);
+  for (let g = 0; g < groups; g++) {
+    const idx = group(g);
+    let mu = 0;
+    for (const i of idx) mu += x[i];
+    mu /= idx.length;
+    let variance = 0;
+    for (const i of idx) variance += (x[i] - mu) ** 2;
+    variance /= idx.length;
+    const r = 1 / Math.sqrt(variance + eps);
+    for (const i of idx) out[i] = gamma[paramOf(i)] * (x[i] - mu) * r + beta[paramOf(i)];
+    mean[g] = mu;
+    rstd[g] = r;
+  }
+  return { out: wrap(out), mean: wrap(mean), rstd: wrap(rstd) };
 }
 
-export function batchNormApply(_x: Storage, _gamma: Storage, _beta: Storage, _mean: Storage, _rstd: Storage, _n: number, _channels: number, _spatial: number): Storage {
-  throw new Error('batchNormApply: no CPU reference yet');
+// With xhat = (x - mean) * rstd over a group of M values, y = gamma * xhat + beta, and
+// dxhat = dy * gamma: differentiating mean and variance through x gives
+// dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)).
+function normaliseBackward(
+  x: Float64Array,
+  gamma: Float64Array,
+  dy: Float64Array,
+  mean: Float64Array,
+  rstd: Float64Array,
+  groups: number,
+  group: Group,
+  paramOf: (i: number) => number,
+  params: number,
+): NormGrads {
+  const dx = new Float64Array(x.length);
+  const dgamma = new Float64Array(params);
+  const dbeta = new Float64Array(params);
+  for (let g = 0; g < groups; g++) {
+    const idx = group(g);
+    const xhat = (i: number) => (x[i] - mean[g]) * rstd[g];
+    let dxhatMean = 0;
+    let dxhatXhatMean = 0;
+    for (const i of idx) {
+      const dxhat = dy[i] * gamma[paramOf(i)];
+      dxhatMean += dxhat;
+      dxhatXhatMean += dxhat * xhat(i);
+      dgamma[paramOf(i)] += dy[i] * xhat(i);
+      dbeta[paramOf(i)] += dy[i];
+    }
+    dxhatMean /= idx.length;
+    dxhatXhatMean /= idx.length;
+    for (const i of idx) {
+      const dxhat = dy[i] * gamma[paramOf(i)];
+      dx[i] = rstd[g] * (dxhat - dxhatMean - xhat(i) * dxhatXhatMean);
+    }
+  }
+  return { dx: wrap(dx), dgamma: wrap(dgamma), dbeta: wrap(dbeta) };
 }
 
-export function batchNormBackward(_x: Storage, _gamma: Storage, _dy: Storage, _mean: Storage, _rstd: Storage, _n: number, _channels: number, _spatial: number): NormGrads {
-  throw new Error('batchNormBackward: no CPU reference yet');
+/** x (rows, cols), gamma and beta (cols) -> out (rows, cols), mean and rstd (rows). */
+export function layerNorm(
+  x: Storage,
+  gamma: Storage,
+  beta: Storage,
+  rows: number,
+  cols: number,
+  eps: number,
+): NormStats {
+  return normalise(cpu(x), cpu(gamma), cpu(beta), rows, layerGroup(cols), (i) => i % cols, eps);
+}
+
+/** x, dy (rows, cols), gamma (cols), mean and rstd (rows) -> dx, dgamma, dbeta. */
+export function layerNormBackward(
+  x: Storage,
+  gamma: Storage,
+  dy: Storage,
+  mean: Storage,
+  rstd: Storage,
+  rows: number,
+  cols: number,
+): NormGrads {
+  return normaliseBackward(
+    cpu(x),
+    cpu(gamma),
+    cpu(dy),
+    cpu(mean),
+    cpu(rstd),
+    rows,
+    layerGroup(cols),
+    (i) => i % cols,
+    cols,
+  );
+}
+
+/** x (n, channels, spatial), gamma and beta (channels) -> out, per-channel mean and rstd. */
+export function batchNormTrain(
+  x: Storage,
+  gamma: Storage,
+  beta: Storage,
+  n: number,
+  channels: number,
+  spatial: number,
+  eps: number,
+): NormStats {
+  const channelOf = (i: number) => Math.floor(i / spatial) % channels;
+  return normalise(
+    cpu(x),
+    cpu(gamma),
+    cpu(beta),
+    channels,
+    channelGroup(n, channels, spatial),
+    channelOf,
+    eps,
+  );
+}
+
+/** out = gamma[c] * (x - mean[c]) * rstd[c] + beta[c] for x (n, channels, spatial). */
+export function batchNormApply(
+  x: Storage,
+  gamma: Storage,
+  beta: Storage,
+  mean: Storage,
+  rstd: Storage,
+  n: number,
+  channels: number,
+  spatial: number,
+): Storage {
+  const xs = cpu(x);
+  const [g, b, mu, r] = [cpu(gamma), cpu(beta), cpu(mean), cpu(rstd)];
+  const out = new Float64Array(n * channels * spatial);
+  for (let i = 0; i < out.length; i++) {
+    const c = Math.floor(i / spatial) % channels;
+    out[i] = g[c] * (xs[i] - mu[c]) * r[c] + b[c];
+  }
+  return wrap(out);
+}
+
+/** Training-mode backward (batch statistics depend on x): x, dy (n, channels, spatial). */
+export function batchNormBackward(
+  x: Storage,
+  gamma: Storage,
+  dy: Storage,
+  mean: Storage,
+  rstd: Storage,
+  n: number,
+  channels: number,
+  spatial: number,
+): NormGrads {
+  const channelOf = (i: number) => Math.floor(i / spatial) % channels;
+  return normaliseBackward(
+    cpu(x),
+    cpu(gamma),
+    cpu(dy),
+    cpu(mean),
+    cpu(rstd),
+    channels,
+    channelGroup(n, channels, spatial),
+    channelOf,
+    channels,
+  );
 }

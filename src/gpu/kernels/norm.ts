@@ -1,23 +1,255 @@
-// TODO(#2): norm kernels (stub until implemented).
-import type { Storage, NormStats, NormGrads } from '../../tensor/backend';
+// Layer norm (over the last axis of (rows, cols)) and batch norm (over n and spatial of
+// (n, channels, spatial)) kernels, forward and backward, following llm.c's layernorm kernels.
+// Each reduction is one workgroup per row or channel with a shared-memory tree, looping over
+// however many values it owns (131072 per channel for a batch of 128 at 32x32).
+import layerNormSource from '../../../shaders/layernorm.wgsl?raw';
+import layerNormBackwardSource from '../../../shaders/layernorm-backward.wgsl?raw';
+import layerNormParamGradsSource from '../../../shaders/layernorm-param-grads.wgsl?raw';
+import batchNormSource from '../../../shaders/batchnorm.wgsl?raw';
+import batchNormApplySource from '../../../shaders/batchnorm-apply.wgsl?raw';
+import batchNormBackwardSource from '../../../shaders/batchnorm-backward.wgsl?raw';
+import type { NormGrads, NormStats, Storage } from '../../tensor/backend';
 import type { GpuContext } from '../context';
+import { ceilDiv, defineKernel, grid1d } from '../kernel';
+import { buf } from '../storage';
+import { fill } from './elementwise';
 
-export function layerNorm(_ctx: GpuContext, _x: Storage, _gamma: Storage, _beta: Storage, _rows: number, _cols: number, _eps: number): NormStats {
-  throw new Error('layerNorm: not implemented on the GPU yet');
+// Threads per row or channel: the reduced length rounded up to a power of two (the tree needs
+// one), at most 256, the largest workgroup WebGPU guarantees. Short rows then do not pay for idle
+// threads at every barrier (over 10x on SwiftShader; see rowThreads in softmax.ts).
+function reduceThreads(length: number): number {
+  return Math.min(256, 2 ** Math.ceil(Math.log2(Math.max(1, length))));
+}
+// layernorm_param_grads: columns per workgroup x threads per column (32 x 8 = 256 threads).
+const PARAM_TILE_C = 32;
+const PARAM_ROW_LANES = 8;
+const ELEMENTWISE_THREADS = 256;
+
+export const layerNormForwardKernel = defineKernel({
+  name: 'layernorm_forward',
+  source: layerNormSource,
+  entryPoint: 'layernorm_forward',
+  bindings: ['read', 'read', 'read', 'write', 'write', 'write'],
+  params: [
+    ['rows', 'u32'],
+    ['cols', 'u32'],
+    ['eps', 'f32'],
+  ],
+});
+
+export const layerNormBackwardKernel = defineKernel({
+  name: 'layernorm_backward',
+  source: layerNormBackwardSource,
+  entryPoint: 'layernorm_backward',
+  bindings: ['read', 'read', 'read', 'read', 'read', 'write'],
+  params: [
+    ['rows', 'u32'],
+    ['cols', 'u32'],
+  ],
+});
+
+export const layerNormParamGradsKernel = defineKernel({
+  name: 'layernorm_param_grads',
+  source: layerNormParamGradsSource,
+  entryPoint: 'layernorm_param_grads',
+  bindings: ['read', 'read', 'read', 'read', 'write', 'write'],
+  params: [
+    ['rows', 'u32'],
+    ['cols', 'u32'],
+  ],
+  constants: { TILE_C: PARAM_TILE_C, ROW_LANES: PARAM_ROW_LANES },
+});
+
+export const batchNormTrainKernel = defineKernel({
+  name: 'batchnorm_train_forward',
+  source: batchNormSource,
+  entryPoint: 'batchnorm_train_forward',
+  bindings: ['read', 'read', 'read', 'write', 'write', 'write'],
+  params: [
+    ['n', 'u32'],
+    ['channels', 'u32'],
+    ['spatial', 'u32'],
+    ['eps', 'f32'],
+  ],
+});
+
+export const batchNormApplyKernel = defineKernel({
+  name: 'batchnorm_apply',
+  source: batchNormApplySource,
+  entryPoint: 'batchnorm_apply',
+  bindings: ['read', 'read', 'read', 'read', 'read', 'write'],
+  params: [
+    ['total', 'u32'],
+    ['channels', 'u32'],
+    ['spatial', 'u32'],
+  ],
+});
+
+export const batchNormBackwardKernel = defineKernel({
+  name: 'batchnorm_backward',
+  source: batchNormBackwardSource,
+  entryPoint: 'batchnorm_backward',
+  bindings: ['read', 'read', 'read', 'read', 'read', 'write', 'write', 'write'],
+  params: [
+    ['n', 'u32'],
+    ['channels', 'u32'],
+    ['spatial', 'u32'],
+  ],
+});
+
+/**
+ * Layer norm over the last axis: x (rows, cols), gamma and beta (cols) -> out (rows, cols),
+ * mean and rstd (rows), with biased variance and rstd = 1 / sqrt(var + eps).
+ */
+export function layerNorm(
+  ctx: GpuContext,
+  x: Storage,
+  gamma: Storage,
+  beta: Storage,
+  rows: number,
+  cols: number,
+  eps: number,
+): NormStats {
+  const out = ctx.alloc(rows * cols);
+  const mean = ctx.alloc(rows);
+  const rstd = ctx.alloc(rows);
+  if (rows * cols > 0) {
+    ctx.rt.dispatch(
+      layerNormForwardKernel,
+      [buf(x), buf(gamma), buf(beta), out.buffer, mean.buffer, rstd.buffer],
+      { rows, cols, eps },
+      grid1d(rows),
+      { WG: reduceThreads(cols) },
+    );
+  }
+  return { out, mean, rstd };
 }
 
-export function layerNormBackward(_ctx: GpuContext, _x: Storage, _gamma: Storage, _dy: Storage, _mean: Storage, _rstd: Storage, _rows: number, _cols: number): NormGrads {
-  throw new Error('layerNormBackward: not implemented on the GPU yet');
+/**
+ * Layer norm backward: x, dy (rows, cols), gamma (cols), mean and rstd (rows) from the forward
+ * pass -> dx (rows, cols), dgamma and dbeta (cols). Two dispatches: dx by rows, the parameter
+ * gradients by columns.
+ */
+export function layerNormBackward(
+  ctx: GpuContext,
+  x: Storage,
+  gamma: Storage,
+  dy: Storage,
+  mean: Storage,
+  rstd: Storage,
+  rows: number,
+  cols: number,
+): NormGrads {
+  const dx = ctx.alloc(rows * cols);
+  if (rows === 0 || cols === 0) {
+    return { dx, dgamma: zeros(ctx, cols), dbeta: zeros(ctx, cols) };
+  }
+  const dgamma = ctx.alloc(cols);
+  const dbeta = ctx.alloc(cols);
+  ctx.rt.dispatch(
+    layerNormBackwardKernel,
+    [buf(x), buf(gamma), buf(dy), buf(mean), buf(rstd), dx.buffer],
+    { rows, cols },
+    grid1d(rows),
+    { WG: reduceThreads(cols) },
+  );
+  ctx.rt.dispatch(
+    layerNormParamGradsKernel,
+    [buf(x), buf(dy), buf(mean), buf(rstd), dgamma.buffer, dbeta.buffer],
+    { rows, cols },
+    grid1d(ceilDiv(cols, PARAM_TILE_C)),
+  );
+  return { dx, dgamma, dbeta };
 }
 
-export function batchNormTrain(_ctx: GpuContext, _x: Storage, _gamma: Storage, _beta: Storage, _n: number, _channels: number, _spatial: number, _eps: number): NormStats {
-  throw new Error('batchNormTrain: not implemented on the GPU yet');
+/**
+ * Training-mode batch norm: x (n, channels, spatial), gamma and beta (channels) -> out
+ * (n, channels, spatial), per-channel batch mean and rstd (biased variance, eps inside the root).
+ */
+export function batchNormTrain(
+  ctx: GpuContext,
+  x: Storage,
+  gamma: Storage,
+  beta: Storage,
+  n: number,
+  channels: number,
+  spatial: number,
+  eps: number,
+): NormStats {
+  const out = ctx.alloc(n * channels * spatial);
+  const mean = ctx.alloc(channels);
+  const rstd = ctx.alloc(channels);
+  if (n * channels * spatial > 0) {
+    ctx.rt.dispatch(
+      batchNormTrainKernel,
+      [buf(x), buf(gamma), buf(beta), out.buffer, mean.buffer, rstd.buffer],
+      { n, channels, spatial, eps },
+      grid1d(channels),
+      { WG: reduceThreads(n * spatial) },
+    );
+  }
+  return { out, mean, rstd };
 }
 
-export function batchNormApply(_ctx: GpuContext, _x: Storage, _gamma: Storage, _beta: Storage, _mean: Storage, _rstd: Storage, _n: number, _channels: number, _spatial: number): Storage {
-  throw new Error('batchNormApply: not implemented on the GPU yet');
+/** Eval-mode batch norm with given per-channel mean and rstd: x (n, channels, spatial) -> out. */
+export function batchNormApply(
+  ctx: GpuContext,
+  x: Storage,
+  gamma: Storage,
+  beta: Storage,
+  mean: Storage,
+  rstd: Storage,
+  n: number,
+  channels: number,
+  spatial: number,
+): Storage {
+  const total = n * channels * spatial;
+  const out = ctx.alloc(total);
+  if (total > 0) {
+    ctx.rt.dispatch(
+      batchNormApplyKernel,
+      [buf(x), buf(gamma), buf(beta), buf(mean), buf(rstd), out.buffer],
+      { total, channels, spatial },
+      grid1d(ceilDiv(total, ELEMENTWISE_THREADS)),
+    );
+  }
+  return out;
 }
 
-export function batchNormBackward(_ctx: GpuContext, _x: Storage, _gamma: Storage, _dy: Storage, _mean: Storage, _rstd: Storage, _n: number, _channels: number, _spatial: number): NormGrads {
-  throw new Error('batchNormBackward: not implemented on the GPU yet');
+/**
+ * Training-mode batch norm backward: x, dy (n, channels, spatial), gamma, batch mean and rstd
+ * (channels) -> dx (n, channels, spatial), dgamma and dbeta (channels). One dispatch.
+ */
+export function batchNormBackward(
+  ctx: GpuContext,
+  x: Storage,
+  gamma: Storage,
+  dy: Storage,
+  mean: Storage,
+  rstd: Storage,
+  n: number,
+  channels: number,
+  spatial: number,
+): NormGrads {
+  const dx = ctx.alloc(n * channels * spatial);
+  if (n * spatial === 0 || channels === 0) {
+    return { dx, dgamma: zeros(ctx, channels), dbeta: zeros(ctx, channels) };
+  }
+  const dgamma = ctx.alloc(channels);
+  const dbeta = ctx.alloc(channels);
+  ctx.rt.dispatch(
+    batchNormBackwardKernel,
+    [buf(x), buf(gamma), buf(dy), buf(mean), buf(rstd), dx.buffer, dgamma.buffer, dbeta.buffer],
+    { n, channels, spatial },
+    grid1d(channels),
+    { WG: reduceThreads(n * spatial) },
+  );
+  return { dx, dgamma, dbeta };
+}
+
+// Gradients of parameters that saw no data are zero, not whatever the pool buffer held.
+function zeros(ctx: GpuContext, size: number): Storage {
+  const s = ctx.alloc(size);
+  if (size > 0) fill(ctx.rt, s.buffer, size, 0);
+  return s;
 }

@@ -1,19 +1,131 @@
-// TODO(#2): softmax kernels (stub until implemented).
+// Row-wise softmax and fused softmax-cross-entropy kernels over the last axis of (rows, cols):
+// one workgroup per row with a shared-memory tree reduction, so rows of any length (a GPT
+// vocabulary of ~50k included) take one dispatch.
+import softmaxSource from '../../../shaders/softmax.wgsl?raw';
+import softmaxBackwardSource from '../../../shaders/softmax-backward.wgsl?raw';
+import crossEntropySource from '../../../shaders/cross-entropy.wgsl?raw';
+import crossEntropyBackwardSource from '../../../shaders/cross-entropy-backward.wgsl?raw';
 import type { Storage } from '../../tensor/backend';
 import type { GpuContext } from '../context';
+import { defineKernel, grid1d } from '../kernel';
+import { buf } from '../storage';
 
-export function softmax(_ctx: GpuContext, _x: Storage, _rows: number, _cols: number): Storage {
-  throw new Error('softmax: not implemented on the GPU yet');
+const rowParams = [
+  ['rows', 'u32'],
+  ['cols', 'u32'],
+] as const;
+
+// Threads per row: the row length rounded up to a power of two (the tree needs one), at most 256
+// (the largest workgroup WebGPU guarantees), so short rows do not pay for idle threads at every
+// barrier. On SwiftShader, 4096 rows of 7 took 4.9 s with 256 threads, 0.42 s with 32 and 18 ms
+// with 1; a real GPU idles the unused lanes of its warp either way. At most 9 pipeline variants.
+function rowThreads(cols: number): number {
+  return Math.min(256, 2 ** Math.ceil(Math.log2(Math.max(1, cols))));
 }
 
-export function softmaxBackward(_ctx: GpuContext, _y: Storage, _dy: Storage, _rows: number, _cols: number): Storage {
-  throw new Error('softmaxBackward: not implemented on the GPU yet');
+export const softmaxForwardKernel = defineKernel({
+  name: 'softmax_forward',
+  source: softmaxSource,
+  entryPoint: 'softmax_forward',
+  bindings: ['read', 'write'],
+  params: rowParams,
+});
+
+export const softmaxBackwardKernel = defineKernel({
+  name: 'softmax_backward',
+  source: softmaxBackwardSource,
+  entryPoint: 'softmax_backward',
+  bindings: ['read', 'read', 'write'],
+  params: rowParams,
+});
+
+export const crossEntropyForwardKernel = defineKernel({
+  name: 'cross_entropy_forward',
+  source: crossEntropySource,
+  entryPoint: 'cross_entropy_forward',
+  bindings: ['read', 'read', 'write'],
+  params: rowParams,
+});
+
+export const crossEntropyBackwardKernel = defineKernel({
+  name: 'cross_entropy_backward',
+  source: crossEntropyBackwardSource,
+  entryPoint: 'cross_entropy_backward',
+  bindings: ['read', 'read', 'read', 'write'],
+  params: rowParams,
+});
+
+/** y = softmax(x) over the last axis; x, y: (rows, cols). */
+export function softmax(ctx: GpuContext, x: Storage, rows: number, cols: number): Storage {
+  const y = ctx.alloc(rows * cols);
+  if (rows * cols > 0) {
+    ctx.rt.dispatch(softmaxForwardKernel, [buf(x), y.buffer], { rows, cols }, grid1d(rows), {
+      WG: rowThreads(cols),
+    });
+  }
+  return y;
 }
 
-export function crossEntropy(_ctx: GpuContext, _logits: Storage, _labels: Storage, _rows: number, _cols: number): Storage {
-  throw new Error('crossEntropy: not implemented on the GPU yet');
+/** dx = y * (dy - sum(dy * y)) per row; y (the forward output), dy, dx: (rows, cols). */
+export function softmaxBackward(
+  ctx: GpuContext,
+  y: Storage,
+  dy: Storage,
+  rows: number,
+  cols: number,
+): Storage {
+  const dx = ctx.alloc(rows * cols);
+  if (rows * cols > 0) {
+    ctx.rt.dispatch(
+      softmaxBackwardKernel,
+      [buf(y), buf(dy), dx.buffer],
+      { rows, cols },
+      grid1d(rows),
+      { WG: rowThreads(cols) },
+    );
+  }
+  return dx;
 }
 
-export function crossEntropyBackward(_ctx: GpuContext, _logits: Storage, _labels: Storage, _dloss: Storage, _rows: number, _cols: number): Storage {
-  throw new Error('crossEntropyBackward: not implemented on the GPU yet');
+/** loss[row] = logsumexp(logits[row]) - logits[row, labels[row]]; logits (rows, cols) -> (rows). */
+export function crossEntropy(
+  ctx: GpuContext,
+  logits: Storage,
+  labels: Storage,
+  rows: number,
+  cols: number,
+): Storage {
+  const loss = ctx.alloc(rows);
+  if (rows * cols > 0) {
+    ctx.rt.dispatch(
+      crossEntropyForwardKernel,
+      [buf(logits), buf(labels), loss.buffer],
+      { rows, cols },
+      grid1d(rows),
+      { WG: rowThreads(cols) },
+    );
+  }
+  return loss;
+}
+
+/** dlogits = (softmax(logits) - onehot(labels)) * dloss[row]; logits (rows, cols), dloss (rows). */
+export function crossEntropyBackward(
+  ctx: GpuContext,
+  logits: Storage,
+  labels: Storage,
+  dloss: Storage,
+  rows: number,
+  cols: number,
+): Storage {
+  const dlogits = ctx.alloc(rows * cols);
+  if (rows * cols > 0) {
+    ctx.rt.dispatch(
+      crossEntropyBackwardKernel,
+      [buf(logits), buf(labels), buf(dloss), dlogits.buffer],
+      { rows, cols },
+      grid1d(rows),
+      { WG: rowThreads(cols) },
+    );
+  }
+  return dlogits;
 }

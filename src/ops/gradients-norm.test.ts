@@ -1,0 +1,222 @@
+// Softmax, cross-entropy, layer norm and batch norm: tape gradients against central finite
+// differences in float64 on the CPU reference, plus the reference primitives and the running
+// statistics on small cases worked out by hand.
+import { describe, expect, it } from 'vitest';
+import { isSiftError } from '../common/errors';
+import { CpuBackend } from '../reference/backend';
+import { backward } from '../tensor/tape';
+import { tensor, type Tensor } from '../tensor/tensor';
+import { expectClose } from '../testing/expect-close';
+import { gradcheck, type GradcheckInput } from '../testing/gradcheck';
+import { randomValues } from '../testing/shapes';
+import { crossEntropy, crossEntropyLoss } from './loss';
+import { batchNorm2d, layerNorm } from './norm';
+import { logSoftmax, softmax } from './softmax';
+
+const cpu = new CpuBackend();
+
+function input(
+  shape: number[],
+  seed: number,
+  map: (v: number) => number = (v) => v,
+): GradcheckInput {
+  const n = shape.reduce((p, d) => p * d, 1);
+  return { values: Array.from(randomValues(n, seed), map), shape };
+}
+
+// Integer class indices in [0, classes), not differentiated.
+function labels(shape: number[], classes: number, seed: number): GradcheckInput {
+  const n = shape.reduce((p, d) => p * d, 1);
+  const values = Array.from(randomValues(n, seed), (v) =>
+    Math.min(classes - 1, Math.floor(((v + 1) / 2) * classes)),
+  );
+  return { values, shape, differentiable: false };
+}
+
+function expectGradOk(f: (xs: Tensor[]) => Tensor, inputs: GradcheckInput[], tol = 1e-6): void {
+  const r = gradcheck(f, inputs);
+  expect(r.checked).toBeGreaterThan(0);
+  expect(r.maxAbsError).toBeLessThan(tol);
+}
+
+const read = (t: Tensor) => cpu.readF64(t.storage);
+const positive = (v: number) => Math.abs(v) + 0.5;
+
+describe('softmax and cross-entropy gradients match finite differences', () => {
+  it('softmax over the last axis and over inner axes', () => {
+    expectGradOk(([x]) => softmax(x), [input([3, 5], 1, (v) => 3 * v)]);
+    expectGradOk(([x]) => softmax(x, 0), [input([4, 3], 2, (v) => 3 * v)]);
+    expectGradOk(([x]) => softmax(x, 1), [input([2, 3, 4], 3, (v) => 3 * v)]);
+  });
+
+  it('logSoftmax over the last axis and an inner axis', () => {
+    expectGradOk(([x]) => logSoftmax(x), [input([3, 5], 4, (v) => 3 * v)]);
+    expectGradOk(([x]) => logSoftmax(x, 1), [input([2, 3, 4], 5, (v) => 3 * v)]);
+  });
+
+  it('per-row cross-entropy w.r.t. the logits, with a single class and many', () => {
+    expectGradOk(
+      ([x, y]) => crossEntropy(x, y),
+      [input([4, 6], 6, (v) => 3 * v), labels([4], 6, 7)],
+    );
+    expectGradOk(([x, y]) => crossEntropy(x, y), [input([3, 1], 8), labels([3], 1, 9)]);
+  });
+
+  it('mean cross-entropy loss over (B, T, V) logits', () => {
+    expectGradOk(
+      ([x, y]) => crossEntropyLoss(x, y),
+      [input([2, 3, 5], 10, (v) => 3 * v), labels([2, 3], 5, 11)],
+    );
+  });
+});
+
+describe('norm gradients match finite differences', () => {
+  it('layerNorm w.r.t. x, gamma and beta', () => {
+    expectGradOk(
+      ([x, g, b]) => layerNorm(x, g, b),
+      [input([4, 6], 12, (v) => 2 * v + 1), input([6], 13, positive), input([6], 14)],
+    );
+    expectGradOk(
+      ([x, g, b]) => layerNorm(x, g, b, 1e-3),
+      [input([2, 3, 5], 15), input([5], 16, positive), input([5], 17)],
+    );
+  });
+
+  it('batchNorm2d in training mode w.r.t. x, gamma and beta, NCHW and (N, C)', () => {
+    const f =
+      (channels: number) =>
+      ([x, g, b]: Tensor[]) =>
+        batchNorm2d(
+          x,
+          g,
+          b,
+          tensor(cpu, new Float64Array(channels), [channels]),
+          tensor(cpu, new Float64Array(channels).fill(1), [channels]),
+          { training: true },
+        );
+    expectGradOk(f(2), [
+      input([3, 2, 2, 3], 18, (v) => 2 * v + 1),
+      input([2], 19, positive),
+      input([2], 20),
+    ]);
+    expectGradOk(f(3), [input([5, 3], 21), input([3], 22, positive), input([3], 23)]);
+  });
+
+  it('batchNorm2d in eval mode w.r.t. x, gamma and beta', () => {
+    const runningMean = tensor(cpu, [0.3, -0.2], [2]);
+    const runningVar = tensor(cpu, [0.5, 2], [2]);
+    expectGradOk(
+      ([x, g, b]) => batchNorm2d(x, g, b, runningMean, runningVar, { training: false }),
+      [input([3, 2, 2, 2], 24), input([2], 25, positive), input([2], 26)],
+    );
+  });
+});
+
+describe('reference primitives and ops on hand-worked cases', () => {
+  it('softmax and cross-entropy, including logits 2000 apart', () => {
+    expectClose(
+      read(softmax(tensor(cpu, [0, Math.log(2), 0, Math.log(3)], [2, 2]))),
+      [1 / 3, 2 / 3, 1 / 4, 3 / 4],
+      { atol: 1e-12 },
+    );
+    const logits = tensor(cpu, [0, Math.log(3), 1000, -1000], [2, 2]);
+    const rows = read(crossEntropy(logits, tensor(cpu, [0, 1], [2])));
+    // Row 2: logsumexp = 1000 + log(1 + e^-2000) = 1000, minus the label's logit -1000.
+    expectClose(rows, [Math.log(4), 2000], { atol: 1e-12 });
+    expect(read(crossEntropyLoss(logits, tensor(cpu, [0, 1], [2])))[0]).toBeCloseTo(
+      (Math.log(4) + 2000) / 2,
+      12,
+    );
+    expectClose(read(logSoftmax(tensor(cpu, [1000, -1000], [1, 2]))), [0, -2000], { atol: 1e-12 });
+  });
+
+  it('cross-entropy rejects a label outside [0, classes)', () => {
+    const logits = tensor(cpu, [0, 1, 2], [1, 3]);
+    for (const bad of [3, -1, 0.5]) {
+      expect(() => crossEntropy(logits, tensor(cpu, [bad], [1]))).toThrow(/not a class/);
+    }
+  });
+
+  it('layerNorm of [1, 2, 3] and its statistics', () => {
+    const stats = cpu.layerNorm(
+      cpu.upload([1, 2, 3]),
+      cpu.upload([2, 2, 2]),
+      cpu.upload([1, 1, 1]),
+      1,
+      3,
+      0,
+    );
+    const s = Math.sqrt(1.5); // rstd of [1, 2, 3]: biased variance 2/3
+    expectClose(cpu.readF64(stats.out), [1 - 2 * s, 1, 1 + 2 * s], { atol: 1e-12 });
+    expectClose(cpu.readF64(stats.mean), [2], { atol: 1e-12 });
+    expectClose(cpu.readF64(stats.rstd), [s], { atol: 1e-12 });
+  });
+
+  it('layerNorm gradients of a sum: dx = 0, dgamma = sum xhat = 0, dbeta = rows', () => {
+    const x = tensor(cpu, [1, 2, 3, 5, 7, 9], [2, 3], { requiresGrad: true });
+    const g = tensor(cpu, [1, 1, 1], [3], { requiresGrad: true });
+    const b = tensor(cpu, [0, 0, 0], [3], { requiresGrad: true });
+    backward(layerNorm(x, g, b));
+    expectClose(read(x.grad!), [0, 0, 0, 0, 0, 0], { atol: 1e-9 });
+    // xhat of each row is [-1, 0, 1] * (row spacing) * rstd, with the default eps = 1e-5.
+    const xhatEnd = 1 / Math.sqrt(2 / 3 + 1e-5) + 2 / Math.sqrt(8 / 3 + 1e-5);
+    expectClose(read(g.grad!), [-xhatEnd, 0, xhatEnd], { atol: 1e-12 });
+    expectClose(read(b.grad!), [2, 2, 2], { atol: 1e-12 });
+  });
+
+  it('batchNorm2d training: batch statistics and the PyTorch running update', () => {
+    // One channel, values 1, 2 (sample 0) and 3, 4 (sample 1): mean 2.5, biased variance 1.25,
+    // unbiased 5/3.
+    const x = tensor(cpu, [1, 2, 3, 4], [2, 1, 2]);
+    const runningMean = tensor(cpu, [1], [1]);
+    const runningVar = tensor(cpu, [2], [1]);
+    const out = batchNorm2d(
+      x,
+      tensor(cpu, [1], [1]),
+      tensor(cpu, [0], [1]),
+      runningMean,
+      runningVar,
+      {
+        training: true,
+        momentum: 0.25,
+        eps: 0,
+      },
+    );
+    const r = 1 / Math.sqrt(1.25);
+    expectClose(read(out), [-1.5 * r, -0.5 * r, 0.5 * r, 1.5 * r], { atol: 1e-12 });
+    expectClose(read(runningMean), [0.75 * 1 + 0.25 * 2.5], { atol: 1e-12 });
+    expectClose(read(runningVar), [0.75 * 2 + 0.25 * (5 / 3)], { atol: 1e-12 });
+  });
+
+  it('batchNorm2d eval: running statistics, nothing updated', () => {
+    const runningMean = tensor(cpu, [1, -1], [2]);
+    const runningVar = tensor(cpu, [3, 0], [2]);
+    const out = batchNorm2d(
+      tensor(cpu, [2, 4, 0, 1], [1, 2, 2]),
+      tensor(cpu, [2, 1], [2]),
+      tensor(cpu, [0.5, 0], [2]),
+      runningMean,
+      runningVar,
+      { training: false, eps: 1 },
+    );
+    expectClose(read(out), [2 * (1 / 2) + 0.5, 2 * (3 / 2) + 0.5, 1, 2], { atol: 1e-12 });
+    expectClose(read(runningMean), [1, -1], { atol: 0 });
+    expectClose(read(runningVar), [3, 0], { atol: 0 });
+  });
+
+  it('batchNorm2d training refuses one value per channel', () => {
+    try {
+      batchNorm2d(
+        tensor(cpu, [1, 2], [1, 2]),
+        tensor(cpu, [1, 1], [2]),
+        tensor(cpu, [0, 0], [2]),
+        tensor(cpu, [0, 0], [2]),
+        tensor(cpu, [1, 1], [2]),
+        { training: true },
+      );
+      expect.unreachable();
+    } catch (e) {
+      expect(isSiftError(e) && e.code).toBe('INVALID_ARGUMENT');
+    }
+  });
+});

@@ -1,0 +1,273 @@
+// Layer norm and batch norm, forward and backward together, on the backend's norm primitives
+// (llm.c's layernorm_forward / layernorm_backward). Batch norm also keeps PyTorch's running
+// statistics, updated on the device with elementwise primitives so that a training step never
+// reads back.
+import { SiftError } from '../common/errors';
+import type { Backend, Storage } from '../tensor/backend';
+import { broadcastPlan, type Shape, sizeOf } from '../tensor/shape';
+import { record } from '../tensor/tape';
+import { Tensor } from '../tensor/tensor';
+
+function expectParam(name: string, t: Tensor, size: number, op: string): void {
+  if (t.size !== size) {
+    throw new SiftError(
+      'SHAPE_MISMATCH',
+      `${op}: ${name} [${t.shape.join(', ')}] should hold ${size} values`,
+    );
+  }
+}
+
+// A backward primitive computes every gradient; keep those the tape wants, release the rest.
+function gradFor(input: Tensor, s: Storage): Tensor | null {
+  if (input.requiresGrad) return new Tensor(input.backend, s, input.shape);
+  input.backend.release(s);
+  return null;
+}
+
+/**
+ * Layer normalisation over the last dim (PyTorch's LayerNorm(C)): x (..., C), gamma and beta (C)
+ * -> (..., C). Biased variance, eps inside the square root.
+ */
+export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
+  const b = x.backend;
+  const cols = x.shape[x.rank - 1] ?? 1;
+  const rows = sizeOf(x.shape.slice(0, -1));
+  expectParam('gamma', gamma, cols, 'layerNorm');
+  expectParam('beta', beta, cols, 'layerNorm');
+  const stats = b.layerNorm(x.storage, gamma.storage, beta.storage, rows, cols, eps);
+  const mean = new Tensor(b, stats.mean, [rows]);
+  const rstd = new Tensor(b, stats.rstd, [rows]);
+  const out = record(new Tensor(b, stats.out, x.shape), 'layerNorm', [x, gamma, beta], (g) => {
+    const grads = b.layerNormBackward(
+      x.storage,
+      gamma.storage,
+      g.storage,
+      mean.storage,
+      rstd.storage,
+      rows,
+      cols,
+    );
+    return [gradFor(x, grads.dx), gradFor(gamma, grads.dgamma), gradFor(beta, grads.dbeta)];
+  });
+  if (!out.creator) {
+    mean.dispose();
+    rstd.dispose();
+  }
+  return out;
+}
+
+export interface BatchNormOptions {
+  /** Normalise with batch statistics and update the running ones, or use the running ones. */
+  training: boolean;
+  /** Weight of the current batch in the running averages; PyTorch's default 0.1. */
+  momentum?: number;
+  /** Added to the variance inside the square root; PyTorch's default 1e-5. */
+  eps?: number;
+}
+
+/**
+ * Batch normalisation over every dim but the channel (PyTorch's BatchNorm2d, and BatchNorm1d for
+ * (N, C)): x (N, C, H, W) or (N, C), gamma, beta, runningMean, runningVar (C) -> x's shape.
+ *
+ * Training: normalises with the batch mean and biased variance, and updates the running
+ * statistics in place, as PyTorch does: running = (1 - momentum) * running + momentum * batch,
+ * where the batch variance for runningVar is the unbiased one (times M / (M - 1), M = N * H * W).
+ * Eval: normalises with runningMean and rstd = 1 / sqrt(runningVar + eps); nothing is updated.
+ * Gradients flow to x, gamma and beta; the running statistics are buffers, not parameters.
+ */
+export function batchNorm2d(
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  runningMean: Tensor,
+  runningVar: Tensor,
+  { training, momentum = 0.1, eps = 1e-5 }: BatchNormOptions,
+): Tensor {
+  if (x.rank < 2) {
+    throw new SiftError(
+      'SHAPE_MISMATCH',
+      `batchNorm2d: x [${x.shape.join(', ')}] needs (N, C, ...)`,
+    );
+  }
+  const [n, channels] = x.shape;
+  const spatial = sizeOf(x.shape.slice(2));
+  for (const [name, t] of [
+    ['gamma', gamma],
+    ['beta', beta],
+    ['runningMean', runningMean],
+    ['runningVar', runningVar],
+  ] as const) {
+    expectParam(name, t, channels, 'batchNorm2d');
+  }
+  const dims = { n, channels, spatial };
+  return training
+    ? batchNormTraining(x, gamma, beta, runningMean, runningVar, dims, momentum, eps)
+    : batchNormEval(x, gamma, beta, runningMean, runningVar, dims, eps);
+}
+
+interface Dims {
+  n: number;
+  channels: number;
+  spatial: number;
+}
+
+function batchNormTraining(
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  runningMean: Tensor,
+  runningVar: Tensor,
+  { n, channels, spatial }: Dims,
+  momentum: number,
+  eps: number,
+): Tensor {
+  const b = x.backend;
+  const count = n * spatial;
+  if (count < 2) {
+    // The unbiased variance needs two values; PyTorch refuses the same case.
+    throw new SiftError(
+      'INVALID_ARGUMENT',
+      `batchNorm2d: training needs more than 1 value per channel, got ${count}`,
+    );
+  }
+  const stats = b.batchNormTrain(x.storage, gamma.storage, beta.storage, n, channels, spatial, eps);
+  const mean = new Tensor(b, stats.mean, [channels]);
+  const rstd = new Tensor(b, stats.rstd, [channels]);
+  updateRunningStats(
+    b,
+    runningMean.storage,
+    runningVar.storage,
+    mean.storage,
+    rstd.storage,
+    momentum,
+    eps,
+    count,
+  );
+  const out = record(new Tensor(b, stats.out, x.shape), 'batchNorm2d', [x, gamma, beta], (g) => {
+    const grads = b.batchNormBackward(
+      x.storage,
+      gamma.storage,
+      g.storage,
+      mean.storage,
+      rstd.storage,
+      n,
+      channels,
+      spatial,
+    );
+    return [gradFor(x, grads.dx), gradFor(gamma, grads.dgamma), gradFor(beta, grads.dbeta)];
+  });
+  if (!out.creator) {
+    mean.dispose();
+    rstd.dispose();
+  }
+  return out;
+}
+
+// The batch variance comes back from rstd as rstd^-2 - eps: the kernel reports rstd only, and the
+// float32 round trip costs about 2.4e-7 * (var + eps) absolute, far below the running average's
+// own noise.
+function updateRunningStats(
+  b: Backend,
+  runningMean: Storage,
+  runningVar: Storage,
+  mean: Storage,
+  rstd: Storage,
+  momentum: number,
+  eps: number,
+  count: number,
+): void {
+  blendInto(b, runningMean, mean, 1 - momentum, momentum);
+  const inverseVar = b.unary('pow-scalar', rstd, -2);
+  const biasedVar = b.unary('add-scalar', inverseVar, -eps);
+  blendInto(b, runningVar, biasedVar, 1 - momentum, (momentum * count) / (count - 1));
+  b.release(inverseVar);
+  b.release(biasedVar);
+}
+
+// running = keep * running + take * batch, in place.
+function blendInto(b: Backend, running: Storage, batch: Storage, keep: number, take: number): void {
+  const kept = b.unary('scale', running, keep);
+  const taken = b.unary('scale', batch, take);
+  const sum = b.binary('add', kept, taken, broadcastPlan([running.size], [batch.size]));
+  b.assign(running, sum);
+  for (const s of [kept, taken, sum]) b.release(s);
+}
+
+function batchNormEval(
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  runningMean: Tensor,
+  runningVar: Tensor,
+  { n, channels, spatial }: Dims,
+  eps: number,
+): Tensor {
+  const b = x.backend;
+  const varEps = b.unary('add-scalar', runningVar.storage, eps);
+  const rstd = new Tensor(b, b.unary('pow-scalar', varEps, -0.5), [channels]);
+  b.release(varEps);
+  const applied = b.batchNormApply(
+    x.storage,
+    gamma.storage,
+    beta.storage,
+    runningMean.storage,
+    rstd.storage,
+    n,
+    channels,
+    spatial,
+  );
+  // With fixed statistics the map is affine per channel: dx = dy * gamma * rstd,
+  // dgamma = sum(dy * xhat), dbeta = sum(dy), the sums over N and the spatial dims.
+  const out = record(new Tensor(b, applied, x.shape), 'batchNorm2d', [x, gamma, beta], (g) => {
+    const full: Shape = [n, channels, spatial];
+    const perChannel: Shape = [channels, 1];
+    let dx: Tensor | null = null;
+    if (x.requiresGrad) {
+      const factor = b.binary(
+        'mul',
+        gamma.storage,
+        rstd.storage,
+        broadcastPlan([channels], [channels]),
+      );
+      dx = new Tensor(
+        b,
+        b.binary('mul', g.storage, factor, broadcastPlan(full, perChannel)),
+        x.shape,
+      );
+      b.release(factor);
+    }
+    let dgamma: Tensor | null = null;
+    if (gamma.requiresGrad) {
+      const ones = b.fill(channels, 1);
+      const zeros = b.zeros(channels);
+      const xhat = b.batchNormApply(
+        x.storage,
+        ones,
+        zeros,
+        runningMean.storage,
+        rstd.storage,
+        n,
+        channels,
+        spatial,
+      );
+      const product = b.binary('mul', g.storage, xhat, broadcastPlan(full, full));
+      dgamma = new Tensor(b, sumOverChannels(b, product, { n, channels, spatial }), gamma.shape);
+      for (const s of [ones, zeros, xhat, product]) b.release(s);
+    }
+    const dbeta = beta.requiresGrad
+      ? new Tensor(b, sumOverChannels(b, g.storage, { n, channels, spatial }), beta.shape)
+      : null;
+    return [dx, dgamma, dbeta];
+  });
+  if (!out.creator) rstd.dispose();
+  return out;
+}
+
+// t (n, channels, spatial) -> (channels), summed over n and spatial: two middle-axis reduces.
+function sumOverChannels(b: Backend, t: Storage, { n, channels, spatial }: Dims): Storage {
+  if (spatial === 1) return b.reduce('sum', t, 1, n, channels);
+  const perSample = b.reduce('sum', t, n * channels, spatial, 1);
+  const out = b.reduce('sum', perSample, 1, n, channels);
+  b.release(perSample);
+  return out;
+}
