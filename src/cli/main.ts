@@ -3,10 +3,11 @@
 import { isEntryPoint, processIo, type CliIo } from './cli-io';
 import { main as flops } from './flops';
 import { main as presets } from './presets';
+import { main as train } from './train';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = { flops, presets };
+const COMMANDS: Record<string, Command> = { flops, presets, train };
 
 const USAGE = `usage: main <command> [options]; commands: ${Object.keys(COMMANDS).join(', ')}`;
 

@@ -22,7 +22,9 @@ export interface HostBatch {
 
 export interface BatchSource {
   /** Next training batch (seeded, reproducible). */
-  nextTrain(batchSize: number): HostBatch;
+  nextTrain(): HostBatch;
   /** The held-out set in fixed batches, the same every evaluation. */
-  evalBatches(batchSize: number): HostBatch[];
+  evalBatches(): HostBatch[];
+  /** Continue from a given step (resume from a checkpoint). */
+  seek?(step: number): void;
 }

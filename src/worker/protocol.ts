@@ -1,51 +1,9 @@
 // Messages between the page and the training worker. Binary payloads are transferred, not copied.
 import type { SiftErrorCode } from '../common/errors';
 import type { RunConfig } from '../spec/run-config';
+import type { FinalMetrics, LayerMaskStats, MaskHeatmap, MetricPoint } from '../train/metrics';
 
-/** One row of metrics; optional fields appear on the steps where they were measured. */
-export interface MetricPoint {
-  step: number;
-  /** Cumulative theoretical training FLOPs (sparse layers at their density). */
-  trainingFlops: number;
-  /** Cumulative FLOPs the kernels actually executed. */
-  executedFlops: number;
-  wallMs: number;
-  lr: number;
-  trainLoss?: number;
-  trainAccuracy?: number;
-  evalLoss?: number;
-  evalAccuracy?: number;
-  evalBitsPerChar?: number;
-  samplesPerSecond?: number;
-}
-
-export interface LayerMaskStats {
-  name: string;
-  density: number;
-  active: number;
-  total: number;
-}
-
-export interface MaskHeatmap {
-  layer: string;
-  rows: number;
-  cols: number;
-  /** Active fraction per cell, 0..255, rows x cols. */
-  cells: Uint8Array;
-  step: number;
-}
-
-export interface FinalMetrics {
-  trainLoss: number;
-  evalLoss: number;
-  evalAccuracy?: number;
-  evalBitsPerChar?: number;
-  trainingFlops: number;
-  executedFlops: number;
-  wallSeconds: number;
-  paramsTotal: number;
-  paramsActive: number;
-}
+export type { FinalMetrics, LayerMaskStats, MaskHeatmap, MetricPoint };
 
 /** A dataset the page hands to the worker (files the user picked; built-ins load in the worker). */
 export type DatasetPayload =

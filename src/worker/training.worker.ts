@@ -1,31 +1,151 @@
 // The training worker: a thin adapter from protocol messages to the engine (ARCHITECTURE.md 2.5).
+// One run at a time; the page queues runs. The last run stays loaded for export and heatmaps.
 import { isSiftError } from '../common/errors';
-import { acquireDevice } from '../gpu/device';
+import { fetchDataFiles } from '../data/builtin';
 import { WebGpuBackend } from '../gpu/backend';
+import { acquireDevice } from '../gpu/device';
 import { GpuRuntime } from '../gpu/runtime';
-import type { FromWorker, ToWorker } from './protocol';
+import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { exportRun, importInto } from '../io/checkpoint';
+import { maskHeatmap } from '../train/heatmap';
+import type { FinalMetrics, MetricPoint } from '../train/metrics';
+import { loadData, prepareRun, type PreparedRun } from '../train/setup';
+import type { DatasetPayload, FromWorker, ToWorker } from './protocol';
 import { gpuSelftest } from './selftest';
 
 const post = (msg: FromWorker, transfer: Transferable[] = []): void =>
   (self as unknown as { postMessage(m: FromWorker, t: Transferable[]): void }).postMessage(msg, transfer);
 
+/** At most this many metric messages a second, each carrying every point since the last. */
+const METRICS_INTERVAL_MS = 100;
+
 let backend: WebGpuBackend | null = null;
+let current: { id: string; run: PreparedRun } | null = null;
 
 async function ensureBackend(): Promise<WebGpuBackend> {
   if (backend && !backend.rt.isLost) return backend;
   const { device, adapterName, features } = await acquireDevice(navigator.gpu);
   const rt = new GpuRuntime(device, adapterName);
   void device.lost.then((info) => {
-    if (info.reason !== 'destroyed') post({ type: 'device-lost', message: info.message || String(info.reason) });
+    if (info.reason === 'destroyed') return;
+    current?.run.session.stop();
+    post({ type: 'device-lost', runId: current?.id, message: info.message || String(info.reason) });
   });
   backend = new WebGpuBackend(rt);
   post({ type: 'ready', adapterName, features });
   return backend;
 }
 
+/** Built-in data lives in the app's data/ folder: beside assets/ in a build, at the root in dev. */
+function dataBaseUrl(): URL {
+  const here = new URL(self.location.href);
+  return here.pathname.includes('/assets/') ? new URL('../data/', here) : new URL('/data/', here.origin);
+}
+
+function userFiles(dataset: DatasetPayload): { name: string; bytes: ArrayBuffer }[] | undefined {
+  if (dataset.kind === 'cifar') return dataset.files;
+  if (dataset.kind === 'text') return [{ name: dataset.name, bytes: dataset.bytes }];
+  return undefined;
+}
+
+async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+  const { runId, config } = msg;
+  post({ type: 'state', runId, state: 'starting' });
+  const gpu = await ensureBackend();
+  current?.run.session.stop();
+  current?.run.dispose();
+  current = null;
+  const data = await loadData(config, { read: fetchDataFiles(dataBaseUrl()), userFiles: userFiles(msg.dataset) });
+  let pending: MetricPoint[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flushMetrics = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (pending.length > 0) post({ type: 'metrics', runId, points: pending });
+    pending = [];
+  };
+  const run = prepareRun({
+    backend: gpu,
+    sparse: new WebGpuSparseBackend(gpu.ctx),
+    config,
+    data,
+    sync: () => gpu.rt.sync(),
+    events: {
+      onMetrics: (points) => {
+        pending.push(...points);
+        timer ??= setTimeout(flushMetrics, METRICS_INTERVAL_MS);
+      },
+      onMaskStats: (step, layers) => {
+        flushMetrics();
+        post({ type: 'mask-stats', runId, step, layers });
+        void checkpoint(runId, run);
+      },
+      onState: (state) => {
+        if (state === 'running' || state === 'paused') post({ type: 'state', runId, state });
+      },
+    },
+  });
+  current = { id: runId, run };
+  if (msg.checkpoint) {
+    const restored = importInto(run, msg.checkpoint);
+    run.session.step = restored.step;
+    run.session.trainingFlops = restored.flops.trainingFlops;
+    run.session.executedFlops = restored.flops.executedFlops;
+    run.data.seek?.(restored.step);
+  }
+  try {
+    await run.session.run();
+  } finally {
+    flushMetrics();
+  }
+  const ev = run.session.lastEvaluation ?? (await run.session.evaluate());
+  const final: FinalMetrics = {
+    trainLoss: run.session.trainLoss,
+    evalLoss: ev.loss,
+    ...(run.model.task === 'classify' ? { evalAccuracy: ev.accuracy } : { evalBitsPerChar: ev.loss / Math.LN2 }),
+    trainingFlops: run.session.trainingFlops,
+    executedFlops: run.session.executedFlops,
+    wallSeconds: run.session.elapsedMs / 1000,
+    paramsTotal: run.model.count.paramsTotal,
+    paramsActive: run.model.count.paramsActive,
+  };
+  post({ type: 'state', runId, state: run.session.isStopped ? 'stopped' : 'done' });
+  post({ type: 'done', runId, final });
+}
+
+/** A resumable snapshot after each evaluation, for recovery after a lost device. */
+async function checkpoint(runId: string, run: PreparedRun): Promise<void> {
+  try {
+    const { safetensors } = await exportRun(run, true);
+    const bytes = safetensors.buffer.slice(safetensors.byteOffset, safetensors.byteOffset + safetensors.byteLength) as ArrayBuffer;
+    post({ type: 'checkpoint', runId, step: run.session.step, safetensors: bytes }, [bytes]);
+  } catch {
+    // A failed snapshot must not stop training; the next evaluation tries again.
+  }
+}
+
+async function exportCurrent(runId: string, withOptimizer: boolean): Promise<void> {
+  if (!current || current.id !== runId) {
+    post({ type: 'error', runId, code: 'CHECKPOINT_MISMATCH', message: 'This run is no longer loaded in the GPU worker; only the most recent run can be exported.' });
+    return;
+  }
+  const { safetensors, config } = await exportRun(current.run, withOptimizer);
+  const bytes = safetensors.buffer.slice(safetensors.byteOffset, safetensors.byteOffset + safetensors.byteLength) as ArrayBuffer;
+  post({ type: 'exported', runId, safetensors: bytes, configJson: JSON.stringify(config, null, 2) }, [bytes]);
+}
+
+async function heatmap(runId: string, layer: string): Promise<void> {
+  if (!current || current.id !== runId || !backend) return;
+  const entry = current.run.sparsity?.entries.find((e) => e.weight.name === layer);
+  if (!entry) return;
+  const values = await backend.read(entry.mask.storage);
+  post({ type: 'heatmap', runId, heatmap: maskHeatmap(values, entry.mask.rows, entry.mask.cols, layer, current.run.session.step) });
+}
+
 function reportError(e: unknown, runId?: string): void {
   if (isSiftError(e)) post({ type: 'error', runId, code: e.code, message: e.message });
   else post({ type: 'error', runId, code: 'UNKNOWN', message: e instanceof Error ? e.message : String(e) });
+  if (runId) post({ type: 'state', runId, state: 'failed', message: e instanceof Error ? e.message : String(e) });
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
@@ -36,13 +156,31 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         case 'init':
           await ensureBackend();
           break;
-        case 'selftest': {
-          const r = await gpuSelftest(await ensureBackend());
-          post({ type: 'selftest-result', ...r });
+        case 'selftest':
+          post({ type: 'selftest-result', ...(await gpuSelftest(await ensureBackend())) });
           break;
+        case 'start':
+          await start(msg);
+          break;
+        case 'pause':
+          if (current?.id === msg.runId) current.run.session.pause();
+          break;
+        case 'resume':
+          if (current?.id === msg.runId) current.run.session.resume();
+          break;
+        case 'stop':
+          if (current?.id === msg.runId) current.run.session.stop();
+          break;
+        case 'export':
+          await exportCurrent(msg.runId, msg.withOptimizer);
+          break;
+        case 'heatmap':
+          await heatmap(msg.runId, msg.layer);
+          break;
+        default: {
+          const unknown: never = msg;
+          post({ type: 'error', code: 'UNKNOWN', message: `unknown message ${JSON.stringify(unknown)}` });
         }
-        default:
-          post({ type: 'error', code: 'UNKNOWN', message: `message '${msg.type}' is not handled yet` });
       }
     } catch (e) {
       reportError(e, 'runId' in msg ? msg.runId : undefined);

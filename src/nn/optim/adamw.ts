@@ -75,6 +75,11 @@ export class AdamW implements Optimizer {
     ]);
   }
 
+  stateOf(param: Tensor): Tensor[] {
+    const e = this.entries.find((x) => x.param === param);
+    return e ? [e.expAvg, e.expAvgSq] : [];
+  }
+
   /** Per-parameter step counts (PyTorch's state[p]['step']), for checkpoints. */
   stepCounts(): number[] {
     return this.entries.map((e) => e.steps);

@@ -18,6 +18,8 @@ export interface Optimizer {
   zeroGrad(): void;
   /** Optimiser state by PyTorch's names (`<i>.momentum_buffer`, `<i>.exp_avg`, ...), for checkpoints. */
   namedState(): [string, Tensor][];
+  /** The state tensors kept for one parameter (empty for plain SGD), e.g. to mask them. */
+  stateOf(param: Tensor): Tensor[];
   /** Release the state tensors. */
   dispose(): void;
 }
@@ -97,6 +99,11 @@ export class SGD implements Optimizer {
     return this.entries.flatMap((e, i): [string, Tensor][] =>
       e.buffer ? [[`${i}.momentum_buffer`, e.buffer]] : [],
     );
+  }
+
+  stateOf(param: Tensor): Tensor[] {
+    const buffer = this.entries.find((e) => e.param === param)?.buffer;
+    return buffer ? [buffer] : [];
   }
 
   dispose(): void {

@@ -1,0 +1,106 @@
+// One training run on Node's WebGPU, shared by `train` and `compare`: loads data, builds the run,
+// trains with a progress line on stderr, and returns the history and final metrics.
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { isSiftError, SiftError } from '../common/errors';
+import { nodeDataFiles } from '../data/builtin-node';
+import { WebGpuBackend } from '../gpu/backend';
+import { createNodeRuntime } from '../gpu/node-gpu';
+import type { GpuRuntime } from '../gpu/runtime';
+import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import type { RunConfig } from '../spec/run-config';
+import type { FinalMetrics, MetricPoint } from '../train/metrics';
+import { loadData, prepareRun, type PreparedRun } from '../train/setup';
+import type { CliIo } from './cli-io';
+
+export interface NodeRunResult {
+  config: RunConfig;
+  history: MetricPoint[];
+  final: FinalMetrics;
+  /** Set when the run stopped early (NaN loss): the metrics up to there are kept. */
+  error?: { code: string; message: string };
+  run: PreparedRun;
+}
+
+let runtime: Promise<GpuRuntime> | null = null;
+
+export function nodeRuntime(): Promise<GpuRuntime> {
+  runtime ??= createNodeRuntime();
+  return runtime;
+}
+
+export async function runOnNode(
+  config: RunConfig,
+  io: CliIo,
+  { dataFile, evalSamples, quiet = false }: { dataFile?: string; evalSamples?: number; quiet?: boolean } = {},
+): Promise<NodeRunResult> {
+  const rt = await nodeRuntime();
+  const backend = new WebGpuBackend(rt);
+  const sparse = new WebGpuSparseBackend(backend.ctx);
+  const userFiles = dataFile
+    ? [{ name: basename(dataFile), bytes: toArrayBuffer(await readFile(dataFile)) }]
+    : undefined;
+  const data = await loadData(config, { read: nodeDataFiles(), userFiles });
+  const started = Date.now();
+  const run = prepareRun({
+    backend,
+    sparse,
+    config,
+    data,
+    evalSamples,
+    sync: () => rt.sync(),
+    yieldNow: () => Promise.resolve(),
+    events: {
+      onMetrics: (points) => {
+        if (quiet) return;
+        const p = points[points.length - 1];
+        io.err(progressLine(p, config, Date.now() - started));
+      },
+    },
+  });
+  let error: NodeRunResult['error'];
+  try {
+    await run.session.run();
+  } catch (e) {
+    if (!isSiftError(e) || e.code !== 'NAN_LOSS') throw e;
+    error = { code: e.code, message: e.message };
+  }
+  if (!quiet) io.err('\n');
+  const ev = run.session.lastEvaluation ?? (await run.session.evaluate());
+  const final: FinalMetrics = {
+    trainLoss: run.session.trainLoss,
+    evalLoss: ev.loss,
+    ...(run.model.task === 'classify' ? { evalAccuracy: ev.accuracy } : { evalBitsPerChar: ev.loss / Math.LN2 }),
+    trainingFlops: run.session.trainingFlops,
+    executedFlops: run.session.executedFlops,
+    wallSeconds: run.session.elapsedMs / 1000,
+    paramsTotal: run.model.count.paramsTotal,
+    paramsActive: run.model.count.paramsActive,
+  };
+  return { config, history: run.session.history, final, error, run };
+}
+
+function progressLine(p: MetricPoint, config: RunConfig, elapsedMs: number): string {
+  const width = 24;
+  const done = Math.round((p.step / config.steps) * width);
+  const bar = '#'.repeat(done) + '-'.repeat(width - done);
+  const etaSeconds = p.step > 0 ? ((config.steps - p.step) * elapsedMs) / p.step / 1000 : 0;
+  const parts = [
+    `\r[${bar}] ${p.step}/${config.steps}`,
+    p.trainLoss !== undefined ? `loss ${p.trainLoss.toFixed(4)}` : '',
+    p.evalAccuracy !== undefined ? `eval acc ${(100 * p.evalAccuracy).toFixed(1)}%` : '',
+    p.evalBitsPerChar !== undefined ? `eval bpc ${p.evalBitsPerChar.toFixed(3)}` : '',
+    p.samplesPerSecond !== undefined ? `${p.samplesPerSecond.toFixed(1)} samples/s` : '',
+    `ETA ${Math.round(etaSeconds)}s`,
+  ];
+  return parts.filter(Boolean).join('  ') + '   ';
+}
+
+function toArrayBuffer(b: Buffer): ArrayBuffer {
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}
+
+export function requireFinite(n: number, what: string): number {
+  if (!Number.isFinite(n)) throw new SiftError('CONFIG_INVALID', `${what} must be a number`);
+  return n;
+}

@@ -1,0 +1,199 @@
+// Export and import of a run: a safetensors file with every weight and buffer under its PyTorch
+// state-dict name (conv OIHW, linear [out, in]), each mask as U8 under `<param>_mask` (the name
+// torch.nn.utils.prune gives its mask buffers), optional optimiser state under
+// `optimizer.<param>.<state>`, and a sidecar config.json that describes the model fully.
+import { SiftError } from '../common/errors';
+import { countModel } from '../flops/count';
+import { isWeightLayer } from '../spec/model-spec';
+import type { Tensor } from '../tensor/tensor';
+import { parseRunConfig, type RunConfig } from '../spec/run-config';
+import type { PreparedRun } from '../train/setup';
+import { readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors';
+
+export const MASK_SUFFIX = '_mask';
+export const OPTIMIZER_PREFIX = 'optimizer.';
+export const CHECKPOINT_FORMAT = 'sift-playground/1';
+
+interface PieceDescription {
+  name: string;
+  kind: string;
+  shape?: number[];
+  density?: number;
+  stride?: number;
+  padding?: number;
+  features?: number;
+}
+
+/** The sidecar: everything needed to rebuild the model (here or in PyTorch) and the run. */
+export interface CheckpointConfig {
+  format: typeof CHECKPOINT_FORMAT;
+  run: RunConfig;
+  step: number;
+  task: 'classify' | 'language';
+  /** The transformed architecture (Sparse Wide: widened), as src/spec describes it. */
+  arch: unknown;
+  transform: RunConfig['transform'];
+  sparsity: number;
+  /** The sparsity the sparse layers got (Sparse Wide re-solves it). */
+  bodySparsity: number;
+  /** Per base layer: what it became, pieces in forward order. */
+  layers: { name: string; summary: string; pieces: PieceDescription[] }[];
+  /** Character vocabulary of a text model, index = token id. */
+  vocabulary?: string[];
+  dataset: PreparedRun['dataset'];
+  flops: {
+    forwardMacsPerSample: number;
+    denseForwardMacsPerSample: number;
+    /** Cumulative training FLOPs at `step`, so a resumed run continues the count. */
+    trainingFlops: number;
+    executedFlops: number;
+  };
+}
+
+export interface ExportedRun {
+  safetensors: Uint8Array;
+  config: CheckpointConfig;
+}
+
+export function describeRun(run: PreparedRun): CheckpointConfig {
+  const { plan } = run.model;
+  return {
+    format: CHECKPOINT_FORMAT,
+    run: run.config,
+    step: run.session.step,
+    task: run.model.task,
+    arch: plan.model.arch,
+    transform: plan.transform,
+    sparsity: plan.sparsity,
+    bodySparsity: plan.bodySparsity,
+    layers: plan.layers.map((lp) => ({
+      name: lp.name,
+      summary: lp.summary,
+      pieces: lp.layers.map((l): PieceDescription => {
+        if (isWeightLayer(l)) {
+          const shape =
+            l.kind === 'conv2d'
+              ? [l.outChannels, l.inChannels, l.kernelSize, l.kernelSize]
+              : [l.outFeatures, l.inFeatures];
+          return l.kind === 'conv2d'
+            ? { name: l.name, kind: l.kind, shape, density: l.density, stride: l.stride, padding: l.padding }
+            : { name: l.name, kind: l.kind, shape, density: l.density };
+        }
+        return { name: l.name, kind: l.kind, features: 'features' in l ? l.features : undefined };
+      }),
+    })),
+    vocabulary: run.vocabulary,
+    dataset: run.dataset,
+    flops: {
+      forwardMacsPerSample: run.model.count.budget.forwardMacs,
+      denseForwardMacsPerSample: countModel(plan.base).budget.forwardMacs,
+      trainingFlops: run.session.trainingFlops,
+      executedFlops: run.session.executedFlops,
+    },
+  };
+}
+
+/** Read every tensor back from the device (one readback each) and write the file. */
+export async function exportRun(run: PreparedRun, withOptimizer: boolean): Promise<ExportedRun> {
+  const tensors = new Map<string, SafetensorsTensor>();
+  const state = run.model.module.stateDict();
+  for (const [name, t] of state) {
+    tensors.set(name, { dtype: 'F32', shape: [...t.shape], data: await t.data() });
+  }
+  for (const { weight, mask } of run.sparsity?.entries ?? []) {
+    const values = await run.backend.read(mask.storage);
+    const bytes = Uint8Array.from(values, (v) => (v > 0.5 ? 1 : 0));
+    tensors.set(`${weight.name}${MASK_SUFFIX}`, { dtype: 'U8', shape: [...weight.weight.shape], data: bytes });
+  }
+  if (withOptimizer) {
+    for (const [name, t] of optimizerState(run)) {
+      tensors.set(name, { dtype: 'F32', shape: [...t.shape], data: await t.data() });
+    }
+  }
+  const config = describeRun(run);
+  const safetensors = writeSafetensors(tensors, {
+    format: CHECKPOINT_FORMAT,
+    config: JSON.stringify(config),
+  });
+  return { safetensors, config };
+}
+
+/** Optimiser state by checkpoint name: `optimizer.<param>.<momentum_buffer|exp_avg|exp_avg_sq>`. */
+function optimizerState(run: PreparedRun): [string, Tensor][] {
+  const kinds = run.config.optimizer === 'sgd' ? ['momentum_buffer'] : ['exp_avg', 'exp_avg_sq'];
+  return [...run.model.module.namedParameters()].flatMap(([name, param]) =>
+    run.optimizer.stateOf(param).map((t, i): [string, Tensor] => [`${OPTIMIZER_PREFIX}${name}.${kinds[i]}`, t]),
+  );
+}
+
+export function parseCheckpointConfig(text: string): CheckpointConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new SiftError('CHECKPOINT_MISMATCH', `config.json is not valid JSON: ${(e as Error).message}`);
+  }
+  const c = raw as Partial<CheckpointConfig> | null;
+  if (!c || c.format !== CHECKPOINT_FORMAT || !c.run) {
+    throw new SiftError(
+      'CHECKPOINT_MISMATCH',
+      `config.json is not a SIFT Playground export (format ${String(c?.format)}, expected ${CHECKPOINT_FORMAT})`,
+    );
+  }
+  return { ...(c as CheckpointConfig), run: parseRunConfig(c.run) };
+}
+
+/** The config embedded in a safetensors export's metadata. */
+export function checkpointConfigOf(bytes: Uint8Array | ArrayBuffer): CheckpointConfig {
+  const file = readSafetensors(bytes);
+  const text = file.metadata.config;
+  if (!text) {
+    throw new SiftError('CHECKPOINT_MISMATCH', 'this safetensors file has no SIFT Playground config in its metadata');
+  }
+  return parseCheckpointConfig(text);
+}
+
+/**
+ * Load weights, buffers, masks (and optimiser state when present) into a run built from the same
+ * config. Every name and shape must match; masks must hold the layer's exact active count.
+ */
+export function importInto(run: PreparedRun, bytes: Uint8Array | ArrayBuffer): CheckpointConfig {
+  const file = readSafetensors(bytes);
+  const config = checkpointConfigOf(bytes);
+  const backend = run.backend;
+  const take = (name: string, shape: readonly number[]): SafetensorsTensor => {
+    const t = file.tensors.get(name);
+    if (!t) throw new SiftError('CHECKPOINT_MISMATCH', `the checkpoint has no tensor ${name}`);
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+      throw new SiftError(
+        'CHECKPOINT_MISMATCH',
+        `${name}: the checkpoint has shape [${t.shape.join(', ')}], this model needs [${shape.join(', ')}]`,
+      );
+    }
+    return t;
+  };
+  for (const [name, target] of run.model.module.stateDict()) {
+    const t = take(name, target.shape);
+    const uploaded = backend.upload(t.data as Float32Array);
+    backend.assign(target.storage, uploaded);
+    backend.release(uploaded);
+  }
+  for (const { weight, mask } of run.sparsity?.entries ?? []) {
+    const t = take(`${weight.name}${MASK_SUFFIX}`, weight.weight.shape);
+    let active = 0;
+    const values = Float32Array.from(t.data as Uint8Array, (v) => {
+      if (v > 0) active++;
+      return v > 0 ? 1 : 0;
+    });
+    backend.release(mask.replace(backend.upload(values), active));
+  }
+  for (const [key, state] of optimizerState(run)) {
+    if (!file.tensors.has(key)) continue;
+    const uploaded = backend.upload(take(key, state.shape).data as Float32Array);
+    backend.assign(state.storage, uploaded);
+    backend.release(uploaded);
+  }
+  return config;
+}
+
+export { readSafetensors };

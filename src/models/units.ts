@@ -1,0 +1,146 @@
+// What one weight layer of the base model becomes, as a Module: built from its LayerPlan (see
+// src/sparse/transforms/plan.ts, decision 13 for the names). The pieces, by name under the layer:
+//   ''            the (possibly sparse, possibly widened) weight itself: dense, Sparse Wide, Doped's W
+//   branches.j    Sparse Parallel branch j, with norms.j after it: y = sum_j norm_j(branch_j(x))
+//   u, norm, v    Sparse Factorized: y = v(relu(norm(u(x))))
+//   u, v          Sparse Doped's dense low-rank pair: y = W x + v(u(x))
+import type { Rng } from '../common/rng';
+import { Conv2d } from '../nn/conv2d';
+import { Linear } from '../nn/linear';
+import { Module } from '../nn/module';
+import { BatchNorm2d, LayerNorm } from '../nn/norm';
+import { add, relu } from '../ops/elementwise';
+import type { LayerSpec, NormLayer, WeightLayer } from '../spec/model-spec';
+import { isWeightLayer, weightShape } from '../spec/model-spec';
+import type { LayerPlan } from '../sparse/transforms/plan';
+import type { Backend } from '../tensor/backend';
+import type { Tensor } from '../tensor/tensor';
+
+/** A weight SIFT trains sparsely: its PyTorch parameter path, tensor and planned density. */
+export interface SparseWeight {
+  name: string;
+  weight: Tensor;
+  layer: WeightLayer;
+  /** (rows, cols) of the mask: conv (Cout, Cin*k*k), linear (out, in). */
+  rows: number;
+  cols: number;
+}
+
+/** Anything with a forward pass: layers and units alike. */
+export interface Forward {
+  forward(x: Tensor): Tensor;
+}
+
+export type UnitModule = Module & Forward;
+
+export interface BuildContext {
+  backend: Backend;
+  rng: Rng;
+  /** Collects every sparsified weight as it is created. */
+  sparseWeights: SparseWeight[];
+  /** Initialiser for linear weights (GPT-2 uses N(0, 0.02)). */
+  linearInit?: (n: number, fanIn: number, rng: Rng) => Float32Array;
+}
+
+export function buildWeightLayer(layer: WeightLayer, ctx: BuildContext): UnitModule {
+  const module =
+    layer.kind === 'conv2d'
+      ? new Conv2d(ctx.backend, layer.inChannels, layer.outChannels, ctx.rng, {
+          kernel: layer.kernelSize,
+          stride: layer.stride,
+          padding: layer.padding,
+          bias: layer.hasBias,
+        })
+      : new Linear(ctx.backend, layer.inFeatures, layer.outFeatures, ctx.rng, {
+          bias: layer.hasBias,
+          init: ctx.linearInit,
+        });
+  if (layer.isSparsified && layer.density < 1) {
+    const [rows, ...rest] = weightShape(layer);
+    ctx.sparseWeights.push({
+      name: `${layer.name}.weight`,
+      weight: module.weight,
+      layer,
+      rows,
+      cols: rest.reduce((p, d) => p * d, 1),
+    });
+  }
+  return module;
+}
+
+export function buildNorm(layer: NormLayer, backend: Backend): UnitModule {
+  return layer.kind === 'batchnorm2d'
+    ? new BatchNorm2d(backend, layer.features)
+    : new LayerNorm(backend, layer.features);
+}
+
+/** Sparse Parallel: y = sum_j norm_j(branch_j(x)). */
+class ParallelUnit extends Module implements Forward {
+  private readonly branches: UnitModule[] = [];
+  private readonly norms: (UnitModule | null)[] = [];
+
+  constructor(pieces: Map<string, LayerSpec>, ctx: BuildContext) {
+    super();
+    for (let j = 0; pieces.has(`branches.${j}`); j++) {
+      const branch = pieces.get(`branches.${j}`)!;
+      this.branches.push(this.addModule(`branches.${j}`, buildWeightLayer(branch as WeightLayer, ctx)));
+      const norm = pieces.get(`norms.${j}`);
+      this.norms.push(norm ? this.addModule(`norms.${j}`, buildNorm(norm as NormLayer, ctx.backend)) : null);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    let y: Tensor | null = null;
+    this.branches.forEach((branch, j) => {
+      const bj = branch.forward(x);
+      const out = this.norms[j]?.forward(bj) ?? bj;
+      y = y ? add(y, out) : out;
+    });
+    return y!;
+  }
+}
+
+/**
+ * Factorized (no main weight, norm between) or Doped (main weight W, no norm): the main weight's
+ * parameters sit on this module itself so they keep the layer's own name (`X.weight`).
+ */
+class LowRankUnit extends Module implements Forward {
+  private readonly main: UnitModule | null;
+  private readonly u: UnitModule;
+  private readonly norm: UnitModule | null;
+  private readonly v: UnitModule;
+
+  constructor(pieces: Map<string, LayerSpec>, ctx: BuildContext) {
+    super();
+    const main = pieces.get('');
+    this.main = main ? buildWeightLayer(main as WeightLayer, ctx) : null;
+    if (this.main) {
+      for (const [pname, p] of this.main.namedParameters()) this.addParameter(pname, p);
+    }
+    this.u = this.addModule('u', buildWeightLayer(pieces.get('u') as WeightLayer, ctx));
+    const norm = pieces.get('norm');
+    this.norm = norm ? this.addModule('norm', buildNorm(norm as NormLayer, ctx.backend)) : null;
+    this.v = this.addModule('v', buildWeightLayer(pieces.get('v') as WeightLayer, ctx));
+  }
+
+  forward(x: Tensor): Tensor {
+    let h = this.u.forward(x);
+    if (this.norm) h = relu(this.norm.forward(h));
+    const low = this.v.forward(h);
+    return this.main ? add(this.main.forward(x), low) : low;
+  }
+}
+
+/** The module that replaces base layer `lp.name` under its transform. */
+export function buildUnit(lp: LayerPlan, ctx: BuildContext): UnitModule {
+  const pieces = new Map<string, LayerSpec>();
+  for (const layer of lp.layers) {
+    const suffix = layer.name === lp.name ? '' : layer.name.slice(lp.name.length + 1);
+    pieces.set(suffix, layer);
+  }
+  if (pieces.has('branches.0')) return new ParallelUnit(pieces, ctx);
+  if (pieces.has('u')) return new LowRankUnit(pieces, ctx);
+  const only = pieces.get('');
+  if (!only || !isWeightLayer(only)) throw new Error(`plan for ${lp.name} has no weight layer`);
+  return buildWeightLayer(only, ctx);
+}
