@@ -45,6 +45,7 @@ export async function runOnNode(
   const run = prepareRun({
     backend,
     sparse,
+    adapterName: rt.adapterName,
     config,
     data,
     evalSamples,

@@ -54,7 +54,7 @@ describe('PyTorch interoperability', () => {
         ...(c.dataset === 'builtin-text' ? { optimizer: 'adamw' as const, lr: 1e-3 } : {}),
       });
       const data = await loadData(config, { read: nodeDataFiles() });
-      const run = prepareRun({ backend: gpu, sparse: new WebGpuSparseBackend(gpu.ctx), config, data, sync: () => rt.sync(), evalSamples: 2 });
+      const run = prepareRun({ backend: gpu, sparse: new WebGpuSparseBackend(gpu.ctx), adapterName: rt.adapterName, config, data, sync: () => rt.sync(), evalSamples: 2 });
       try {
         // Two real steps so BN running stats, masks and weights are not at their initial values.
         await run.session.run();

@@ -20,6 +20,8 @@ import type { Tensor } from '../tensor/tensor';
 export interface SparseWeight {
   name: string;
   weight: Tensor;
+  /** The layer that owns the weight; it runs the compressed path when given a sparse state. */
+  module: Conv2d | Linear;
   layer: WeightLayer;
   /** (rows, cols) of the mask: conv (Cout, Cin*k*k), linear (out, in). */
   rows: number;
@@ -60,6 +62,7 @@ export function buildWeightLayer(layer: WeightLayer, ctx: BuildContext): UnitMod
     ctx.sparseWeights.push({
       name: `${layer.name}.weight`,
       weight: module.weight,
+      module,
       layer,
       rows,
       cols: rest.reduce((p, d) => p * d, 1),

@@ -1,6 +1,7 @@
 // nn.Conv2d (dilation 1, groups 1): weight (O, C, KH, KW) as PyTorch stores it.
 import type { Rng } from '../common/rng';
 import { conv2d } from '../ops/conv';
+import type { SparseWeightState } from '../ops/sparse';
 import type { Backend } from '../tensor/backend';
 import { tensor, type Tensor } from '../tensor/tensor';
 import { kaimingNormalFanOut } from './init';
@@ -40,8 +41,15 @@ export class Conv2d extends Module {
       : null;
   }
 
+  /** Set when the weight is sparsified and runs on the compressed path. */
+  sparse: SparseWeightState | null = null;
+
   /** x (N, C, H, W) -> (N, O, OH, OW) */
   forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
+    return conv2d(x, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding,
+      sparse: this.sparse,
+    });
   }
 }

@@ -3,6 +3,7 @@ import type { Rng } from '../common/rng';
 import { add } from '../ops/elementwise';
 import { matmul } from '../ops/matmul';
 import { reshape } from '../ops/shape';
+import { sparseLinear, type SparseWeightState } from '../ops/sparse';
 import type { Backend } from '../tensor/backend';
 import { tensor, type Tensor } from '../tensor/tensor';
 import { uniformFanIn } from './init';
@@ -33,11 +34,16 @@ export class Linear extends Module {
       : null;
   }
 
+  /** Set when the weight is sparsified and runs on the compressed path. */
+  sparse: SparseWeightState | null = null;
+
   /** x (..., in) -> (..., out) */
   forward(x: Tensor): Tensor {
     const lead = x.shape.slice(0, -1);
     const x2 = x.rank === 2 ? x : reshape(x, [-1, this.inFeatures]);
-    let y = matmul(x2, this.weight, { transB: true });
+    let y = this.sparse
+      ? sparseLinear(x2, this.weight, this.sparse)
+      : matmul(x2, this.weight, { transB: true });
     if (this.bias) y = add(y, this.bias);
     return x.rank === 2 ? y : reshape(y, [...lead, this.outFeatures]);
   }

@@ -10,11 +10,14 @@ import { broadcastPlan } from '../tensor/shape';
 import { record } from '../tensor/tape';
 import { Tensor } from '../tensor/tensor';
 import { matmulRaw } from './matmul';
+import { currentCsr, weightGradKind, type SparseWeightState } from './sparse';
 
 /** Stride and padding, one number for both dims or [h, w]. */
 export interface Conv2dOptions {
   stride?: number | readonly [number, number];
   padding?: number | readonly [number, number];
+  /** Run the weight product on the compressed zero-skipping path (a sparsified weight). */
+  sparse?: SparseWeightState | null;
 }
 
 const pair = (v: number | readonly [number, number]): [number, number] =>
@@ -99,10 +102,17 @@ export function conv2d(
   const patch = plan.inChannels * plan.kernelH * plan.kernelW;
 
   const cols = new Tensor(be, be.im2col(x.storage, plan), [rows, patch]);
-  const w2 = weight.view([outChannels, patch]);
-  let y2 = matmulRaw(cols, w2, { transB: true });
+  const sparse = options.sparse;
+  const csr = sparse ? currentCsr(sparse, weight) : null;
+  let y2: Tensor;
+  if (sparse && csr) {
+    y2 = new Tensor(be, sparse.sparse.csrLinearForward(cols.storage, csr, rows), [rows, outChannels]);
+  } else {
+    const w2 = weight.view([outChannels, patch]);
+    y2 = matmulRaw(cols, w2, { transB: true });
+    w2.dispose();
+  }
   cols.dispose();
-  w2.dispose();
   if (bias) {
     const perRow = broadcastPlan([rows, outChannels], [outChannels]);
     const biased = new Tensor(be, be.binary('add', y2.storage, bias.storage, perRow), y2.shape);
@@ -130,14 +140,29 @@ export function conv2d(
     let dx: Tensor | null = null;
     let dw: Tensor | null = null;
     let db: Tensor | null = null;
-    if (x.requiresGrad) {
+    if (sparse && csr) {
+      // Zero-skipping path: dcols = dY S and dW at the mask's positions (or dense for RigL).
+      const colsAgain = weight.requiresGrad ? be.im2col(x.storage, plan) : null;
+      // The x operand is only read for a weight gradient; without one any storage will do.
+      const grads = sparse.sparse.csrLinearBackward(g2.storage, colsAgain ?? g2.storage, csr, rows, {
+        input: x.requiresGrad,
+        weight: weightGradKind(sparse, weight),
+      });
+      if (colsAgain) be.release(colsAgain);
+      if (grads.dx) {
+        dx = new Tensor(be, be.col2im(grads.dx, plan), x.shape);
+        be.release(grads.dx);
+      }
+      if (grads.dw) dw = new Tensor(be, grads.dw, weight.shape);
+    }
+    if (!sparse && x.requiresGrad) {
       const wMat = weight.view([outChannels, patch]);
       const dcols = matmulRaw(g2, wMat);
       dx = new Tensor(be, be.col2im(dcols.storage, plan), x.shape);
       dcols.dispose();
       wMat.dispose();
     }
-    if (weight.requiresGrad) {
+    if (!sparse && weight.requiresGrad) {
       const colsAgain = new Tensor(be, be.im2col(x.storage, plan), [rows, patch]);
       const dwMat = matmulRaw(g2, colsAgain, { transA: true });
       colsAgain.dispose();

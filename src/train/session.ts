@@ -25,6 +25,8 @@ export interface StepCost {
 export interface SparsityHooks {
   /** Whether step t (1-based, counting steps taken) updates masks. */
   isUpdateStep(step: number): boolean;
+  /** Called before the forward pass of every training step. */
+  beginStep(isUpdate: boolean): void;
   /** Drop and grow with the current (unmasked) gradients; then masks weights and optimiser state. */
   update(step: number): void;
   /** grad *= mask for every sparse weight. */
@@ -200,6 +202,7 @@ export class TrainingSession {
     const { backend, model, optimizer, schedule, sparsity, config, cost } = this.parts;
     const step = this.step + 1;
     const isUpdate = sparsity?.isUpdateStep(step) ?? false;
+    sparsity?.beginStep(isUpdate);
     scope(() => {
       model.module.train();
       const x = tensor(backend, batch.inputs, batch.inputShape);

@@ -12,7 +12,7 @@ import { loadBuiltinImages, loadBuiltinText, type ReadDataFile } from '../data/b
 import { loadCifar } from '../data/cifar';
 import type { ImageDataset } from '../data/image-dataset';
 import { decodeUtf8, prepareText, type TextSplits } from '../data/text';
-import type { ModelCount } from '../flops/count';
+import { countModel, zeroSkippingKernel, type ModelCount } from '../flops/count';
 import { trainingStepFlops } from '../flops/training';
 import { buildModel, type BuiltModel } from '../models/build';
 import { getPreset, type DatasetOverrides } from '../models/presets';
@@ -26,6 +26,7 @@ import type { SparseBackend } from '../tensor/sparse-backend';
 import { ImageSource, TextSource } from './data-source';
 import { TrainingSession, type SessionEvents, type StepCost } from './session';
 import { SparsityController } from './sparsity';
+import { defaultKernelProfile, type KernelProfile } from '../sparse/kernel-choice';
 import type { BatchSource } from './types';
 
 /** Datasets as loaded on the host, before batching. */
@@ -92,6 +93,10 @@ export interface PrepareOptions {
   data: LoadedData;
   events?: SessionEvents;
   sync(): Promise<void>;
+  /** Which sparse kernel path wins where (src/sparse/kernel-choice.ts); default by adapter. */
+  kernelProfile?: KernelProfile;
+  /** The GPU adapter's name, to pick the default kernel profile. */
+  adapterName?: string;
   /** Cap on evaluation samples (default 1000). */
   evalSamples?: number;
   yieldNow?(): Promise<void>;
@@ -133,9 +138,20 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
   }
 
   const model = buildModel(backend, config, overrides);
-  const sparsity = model.sparseWeights.length > 0 ? new SparsityController(sparse, model.sparseWeights, config) : null;
+  const profile = options.kernelProfile ?? defaultKernelProfile(options.adapterName ?? '');
+  const sparsity =
+    model.sparseWeights.length > 0
+      ? new SparsityController(sparse, model.sparseWeights, config, profile)
+      : null;
   const optimizer = makeOptimizer(model, config);
   sparsity?.attachOptimizer(optimizer);
+  // Executed FLOPs follow the path each sparse weight runs: the compressed path executes its
+  // active weights only, the masked-dense path the full dense-equivalent product.
+  const csrWeights = new Set(sparsity?.paths().filter((p) => p.path === 'csr').map((p) => p.name));
+  model.count = countModel(model.plan.model, {
+    executed: (layer, macs) =>
+      csrWeights.has(`${layer.name}.weight`) ? zeroSkippingKernel(layer, macs) : macs,
+  });
   const cost = stepCost(model.count, config.batchSize);
   const session = new TrainingSession(
     {

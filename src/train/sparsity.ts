@@ -10,6 +10,9 @@ import { dropFraction, dstSchedule, isUpdateStep, type DstSchedule } from '../sp
 import { rigLUpdate } from '../sparse/dst/rigl';
 import { setSeed, setUpdate } from '../sparse/dst/set';
 import type { SparseBackend } from '../tensor/sparse-backend';
+import { releaseSparseState, type SparseWeightState } from '../ops/sparse';
+import { chooseLinearKernel, type KernelProfile } from '../sparse/kernel-choice';
+import { weightShape } from '../spec/model-spec';
 import type { SparseWeight } from '../models/units';
 import type { LayerMaskStats } from './metrics';
 import type { SparsityHooks } from './session';
@@ -18,6 +21,14 @@ import { randomU32 } from '../common/rng';
 interface Entry {
   weight: SparseWeight;
   mask: Mask;
+  /** Set when this weight runs on the compressed zero-skipping path. */
+  state: SparseWeightState | null;
+}
+
+/** Rows of the product a weight takes part in, per batch (what kernel choice is measured on). */
+function productRows(w: SparseWeight, batchSize: number): number {
+  const l = w.layer;
+  return batchSize * (l.kind === 'conv2d' ? l.outHeight * l.outWidth : l.rows);
 }
 
 export class SparsityController implements SparsityHooks {
@@ -29,28 +40,34 @@ export class SparsityController implements SparsityHooks {
     private readonly sparse: SparseBackend,
     weights: readonly SparseWeight[],
     private readonly config: RunConfig,
+    kernelProfile: KernelProfile,
   ) {
     this.schedule = dstSchedule(config.steps, {
       updateInterval: config.updateInterval,
       initialDropFraction: config.dropFraction,
       endFraction: config.endFraction,
     });
-    const shapes = weights.map((w) => ({ shape: [w.rows, w.cols] }));
+    const shapes = weights.map((w) => ({ shape: weightShape(w.layer) }));
     // Each weight carries its planned density (Sparse Wide's re-solve may differ from the slider).
     const allocation =
       config.maskInit === 'erk'
         ? erkAllocation(shapes, meanDensity(weights))
         : weights.map((w, i) => uniformAllocation([shapes[i]], w.layer.density)[0]);
-    this.entries = weights.map((weight, i) => ({
-      weight,
-      mask: createRandomMask(
+    this.entries = weights.map((weight, i) => {
+      const mask = createRandomMask(
         sparse,
         weight.rows,
         weight.cols,
         allocation[i].activeCount,
         randomU32(config.seed, 1000 + i),
-      ),
-    }));
+      );
+      const shape = { batch: productRows(weight, config.batchSize), inFeatures: weight.cols, outFeatures: weight.rows };
+      const path = chooseLinearKernel(shape, mask.density, kernelProfile);
+      const state: SparseWeightState | null =
+        path === 'csr' ? { sparse, mask, csr: null, builtForVersion: -1, wantDenseGrad: false } : null;
+      weight.module.sparse = state;
+      return { weight, mask, state };
+    });
     // Weights start masked: the dense init outside the mask is zeroed once.
     this.maskWeights();
   }
@@ -62,6 +79,18 @@ export class SparsityController implements SparsityHooks {
 
   isUpdateStep(step: number): boolean {
     return this.config.method !== 'static' && isUpdateStep(step, this.schedule);
+  }
+
+  beginStep(isUpdate: boolean): void {
+    // RigL grows where the dense gradient is largest: on update steps the compressed path must
+    // produce the full weight gradient instead of only its masked entries.
+    const dense = isUpdate && this.config.method === 'rigl';
+    for (const { state } of this.entries) if (state) state.wantDenseGrad = dense;
+  }
+
+  /** Which kernel path each sparse weight runs, for benchmarks and the executed-FLOP count. */
+  paths(): { name: string; path: 'csr' | 'masked-dense' }[] {
+    return this.entries.map((e) => ({ name: e.weight.name, path: e.state ? 'csr' : 'masked-dense' }));
   }
 
   update(step: number): void {
@@ -112,7 +141,11 @@ export class SparsityController implements SparsityHooks {
   }
 
   dispose(): void {
-    for (const { mask } of this.entries) this.sparse.release(mask.storage);
+    for (const { mask, state, weight } of this.entries) {
+      if (state) releaseSparseState(state);
+      weight.module.sparse = null;
+      this.sparse.release(mask.storage);
+    }
   }
 }
 

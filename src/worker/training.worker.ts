@@ -67,6 +67,7 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const run = prepareRun({
     backend: gpu,
     sparse: new WebGpuSparseBackend(gpu.ctx),
+    adapterName: gpu.rt.adapterName,
     config,
     data,
     sync: () => gpu.rt.sync(),
