@@ -1,13 +1,15 @@
 // The headless CLI's one entry point (built with `vite build --ssr src/cli/main.ts`, run with
 // node): `node dist-cli/main.js <command> [options]`. Each command exports main(argv, io).
+import { main as bench } from './bench';
 import { isEntryPoint, processIo, type CliIo } from './cli-io';
 import { main as flops } from './flops';
 import { main as presets } from './presets';
 import { main as train } from './train';
+import { main as compare } from './compare';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = { flops, presets, train };
+const COMMANDS: Record<string, Command> = { flops, presets, train, compare, bench };
 
 const USAGE = `usage: main <command> [options]; commands: ${Object.keys(COMMANDS).join(', ')}`;
 

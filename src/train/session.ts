@@ -4,7 +4,7 @@ import { SiftError } from '../common/errors';
 import type { LayerMaskStats as SparseWeightStats } from './metrics';
 import type { RunConfig } from '../spec/run-config';
 import type { Backend } from '../tensor/backend';
-import { scope } from '../tensor/scope';
+import { keep, scope } from '../tensor/scope';
 import { backward, noGrad } from '../tensor/tape';
 import { Tensor, tensor } from '../tensor/tensor';
 import { crossEntropy } from '../ops/loss';
@@ -115,9 +115,8 @@ export class TrainingSession {
 
   /** Run until `config.steps`, a stop, or a non-finite loss (which throws NAN_LOSS). */
   async run(): Promise<void> {
-    const { config, backend, model, data, sync } = this.parts;
-    const lossSum = tensor(backend, [0], [1]);
-    const correctSum = tensor(backend, [0], [1]);
+    const { config, backend, model, sync } = this.parts;
+    const { lossSum, correctSum } = this.accumulators();
     let windowSteps = 0;
     let windowSamples = 0;
     let windowStart = now();
@@ -130,8 +129,7 @@ export class TrainingSession {
           if (this.stopped) break;
         }
         const t0 = now();
-        const batch = data.nextTrain();
-        this.trainStep(batch, lossSum, correctSum);
+        const batch = this.trainOneStep();
         windowSteps++;
         windowSamples += config.batchSize;
         const isLast = this.step === config.steps;
@@ -180,9 +178,38 @@ export class TrainingSession {
       }
       this.events.onState?.(this.stopped ? 'stopped' : 'done');
     } finally {
-      lossSum.dispose();
-      correctSum.dispose();
+      this.releaseAccumulators();
     }
+  }
+
+  private sums: { lossSum: Tensor; correctSum: Tensor } | null = null;
+
+  /** Loss and hit counts summed on the device between metric reads (one [1] tensor each). */
+  private accumulators(): { lossSum: Tensor; correctSum: Tensor } {
+    const { backend } = this.parts;
+    this.sums ??= { lossSum: keep(tensor(backend, [0], [1])), correctSum: keep(tensor(backend, [0], [1])) };
+    return this.sums;
+  }
+
+  private releaseAccumulators(): void {
+    this.sums?.lossSum.dispose();
+    this.sums?.correctSum.dispose();
+    this.sums = null;
+  }
+
+  /**
+   * One training step (forward, backward, clipping, optimiser, mask work) recorded and submitted
+   * with no readback; the benchmark times this. Returns the batch it trained on.
+   */
+  trainOneStep(): HostBatch {
+    const { lossSum, correctSum } = this.accumulators();
+    const batch = this.parts.data.nextTrain();
+    this.trainStep(batch, lossSum, correctSum);
+    return batch;
+  }
+
+  dispose(): void {
+    this.releaseAccumulators();
   }
 
   private pushPoint(extra: Partial<MetricPoint>): void {

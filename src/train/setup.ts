@@ -97,7 +97,7 @@ export interface PrepareOptions {
   kernelProfile?: KernelProfile;
   /** The GPU adapter's name, to pick the default kernel profile. */
   adapterName?: string;
-  /** Cap on evaluation samples (default 1000). */
+  /** Overrides config.evalSamples (tests, benchmarks). */
   evalSamples?: number;
   yieldNow?(): Promise<void>;
 }
@@ -105,7 +105,7 @@ export interface PrepareOptions {
 export function prepareRun(options: PrepareOptions): PreparedRun {
   const { backend, sparse, config, data } = options;
   const preset = getPreset(config.model);
-  const evalSamples = options.evalSamples ?? 1000;
+  const evalSamples = options.evalSamples ?? config.evalSamples;
   let source: BatchSource;
   let overrides: DatasetOverrides;
   let vocabulary: string[] | undefined;
@@ -180,6 +180,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
     cost,
     vocabulary,
     dispose() {
+      session.dispose();
       optimizer.dispose();
       sparsity?.dispose();
       model.module.dispose();

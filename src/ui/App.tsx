@@ -1,46 +1,90 @@
-import { useEffect, useState } from 'react';
-import { createWorkerClient, hasWebGpu } from '../worker/client';
-import type { FromWorker } from '../worker/protocol';
-
-type GpuState =
-  | { kind: 'checking' }
-  | { kind: 'missing' }
-  | { kind: 'ready'; adapter: string; selftest?: string; ok?: boolean }
-  | { kind: 'error'; message: string };
+// The playground: settings on the left, the live run and its charts on the right, every run in
+// the table below. Components read the store through selectors and call store actions.
+import { ErrorBoundary } from './ErrorBoundary';
+import { LossChart } from './charts/LossChart';
+import { MaskDensityChart } from './charts/MaskDensityChart';
+import { MaskHeatmap } from './charts/MaskHeatmap';
+import { MetricVsFlopsChart } from './charts/MetricVsFlopsChart';
+import { CheckpointImport } from './controls/CheckpointImport';
+import { DatasetPicker } from './controls/DatasetPicker';
+import { Section } from './controls/Field';
+import { ModelPicker } from './controls/ModelPicker';
+import { SparsityReadout, SparsitySlider } from './controls/SparsitySlider';
+import { MethodControls, OptimizerControls } from './controls/TrainingControls';
+import { TransformPicker } from './controls/TransformPicker';
+import { Banners } from './feedback/Banners';
+import { GpuStatus, SaveIndicator } from './feedback/GpuStatus';
+import { NoWebGpu } from './feedback/NoWebGpu';
+import { CompareTable } from './runs/CompareTable';
+import { RunBar } from './runs/RunBar';
+import { useApp } from '../store/store';
+import './styles/app.css';
 
 export function App() {
-  const [gpu, setGpu] = useState<GpuState>(hasWebGpu() ? { kind: 'checking' } : { kind: 'missing' });
-  useEffect(() => {
-    if (!hasWebGpu()) return;
-    const client = createWorkerClient((msg: FromWorker) => {
-      if (msg.type === 'ready') {
-        setGpu({ kind: 'ready', adapter: msg.adapterName });
-        client.send({ type: 'selftest' });
-      } else if (msg.type === 'selftest-result') {
-        setGpu((g) => (g.kind === 'ready' ? { ...g, selftest: msg.detail, ok: msg.ok } : g));
-      } else if (msg.type === 'error') {
-        setGpu({ kind: 'error', message: msg.message });
-      }
-    });
-    client.send({ type: 'init' });
-    return () => client.terminate();
-  }, []);
+  const missing = useApp((s) => s.ui.gpu.kind === 'missing');
   return (
-    <main>
-      <h1>SIFT Playground</h1>
-      {gpu.kind === 'missing' && (
-        <p role="alert" data-testid="no-webgpu">
-          This browser has no WebGPU. Use Chrome or Edge 113 or newer (on Linux start Chrome with
-          --enable-unsafe-webgpu --enable-features=Vulkan), Safari 26, or Firefox 141 or newer.
-        </p>
-      )}
-      {gpu.kind === 'checking' && <p>Looking for a GPU…</p>}
-      {gpu.kind === 'error' && <p role="alert">{gpu.message}</p>}
-      {gpu.kind === 'ready' && (
-        <p data-testid="gpu-status" data-selftest={gpu.ok === undefined ? 'pending' : gpu.ok ? 'ok' : 'failed'}>
-          GPU: {gpu.adapter}. {gpu.selftest ?? 'Running a self-test…'}
-        </p>
-      )}
-    </main>
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" aria-hidden>
+            ◧
+          </span>
+          <h1>SIFT Playground</h1>
+          <span className="tagline">Sparse Iso-FLOP Transformations, trained on your GPU</span>
+        </div>
+        <div className="topbar-right">
+          <SaveIndicator />
+          <GpuStatus />
+        </div>
+      </header>
+      {missing && <NoWebGpu />}
+      <Banners />
+      <div className="layout">
+        <aside className="sidebar" aria-label="Run setup">
+          <ErrorBoundary label="settings panel">
+            <Section title="Model & data">
+              <ModelPicker />
+              <DatasetPicker />
+            </Section>
+            <Section title="Transform">
+              <TransformPicker />
+              <SparsitySlider />
+              <SparsityReadout />
+            </Section>
+            <Section title="Sparse training">
+              <MethodControls />
+            </Section>
+            <Section title="Optimiser">
+              <OptimizerControls />
+            </Section>
+            <Section title="Checkpoint">
+              <CheckpointImport />
+            </Section>
+          </ErrorBoundary>
+        </aside>
+        <main className="main">
+          <ErrorBoundary label="run controls">
+            <RunBar />
+          </ErrorBoundary>
+          <div className="charts">
+            <ErrorBoundary label="loss chart">
+              <LossChart />
+            </ErrorBoundary>
+            <ErrorBoundary label="FLOP chart">
+              <MetricVsFlopsChart />
+            </ErrorBoundary>
+            <ErrorBoundary label="density chart">
+              <MaskDensityChart />
+            </ErrorBoundary>
+            <ErrorBoundary label="heatmap">
+              <MaskHeatmap />
+            </ErrorBoundary>
+          </div>
+          <ErrorBoundary label="runs table">
+            <CompareTable />
+          </ErrorBoundary>
+        </main>
+      </div>
+    </div>
   );
 }
