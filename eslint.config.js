@@ -2,12 +2,36 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 const engineFolders = [
-  'common', 'spec', 'flops', 'tensor', 'gpu', 'reference', 'ops', 'nn', 'sparse', 'models', 'data',
-  'io', 'train', 'worker', 'cli', 'bench',
+  'common',
+  'spec',
+  'flops',
+  'tensor',
+  'gpu',
+  'reference',
+  'ops',
+  'nn',
+  'sparse',
+  'models',
+  'data',
+  'io',
+  'train',
+  'worker',
+  'cli',
+  'bench',
 ];
 
 export default tseslint.config(
-  { ignores: ['dist', 'dist-cli', 'node_modules', 'public', 'test-results', 'playwright-report', 'e2e/artifacts'] },
+  {
+    ignores: [
+      'dist',
+      'dist-cli',
+      'node_modules',
+      'public',
+      'test-results',
+      'playwright-report',
+      'e2e/artifacts',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['src/**/*.{ts,tsx}'],
@@ -15,7 +39,10 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'max-lines': ['warn', { max: 600, skipBlankLines: true, skipComments: true }],
     },
   },
@@ -27,8 +54,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['react', 'react-dom', 'react/*', 'zustand', 'zustand/*', 'recharts'], message: 'The engine never imports UI libraries.' },
-            { group: ['**/ui/**', '**/store/**'], message: 'The engine never imports the UI or the store.' },
+            {
+              group: ['react', 'react-dom', 'react/*', 'zustand', 'zustand/*', 'recharts'],
+              message: 'The engine never imports UI libraries.',
+            },
+            {
+              group: ['**/ui/**', '**/store/**'],
+              message: 'The engine never imports the UI or the store.',
+            },
           ],
         },
       ],
@@ -43,7 +76,15 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/gpu/**', '**/tensor/**', '**/ops/**', '**/nn/**', '**/reference/**', '**/train/trainer*', '**/train/session*'],
+              group: [
+                '**/gpu/**',
+                '**/tensor/**',
+                '**/ops/**',
+                '**/nn/**',
+                '**/reference/**',
+                '**/train/trainer*',
+                '**/train/session*',
+              ],
               message: 'The UI talks to the engine through the worker client and pure planners.',
               allowTypeImports: true,
             },

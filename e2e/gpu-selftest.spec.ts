@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 
-test('the built page finds WebGPU and runs a matmul on it that matches the CPU', async ({ page }) => {
+test('the built page finds WebGPU and runs a matmul on it that matches the CPU', async ({
+  page,
+}) => {
   await page.goto('/');
   const status = page.getByTestId('gpu-status');
   await expect(status).toBeVisible();

@@ -10,7 +10,10 @@ import { formatCount, formatTable, processIo, UsageError, type CliIo } from './c
 import { runOnNode, type NodeRunResult } from './run-node';
 import { configFromArgs, TRAIN_OPTIONS } from './train';
 
-const OPTIONS = { ...TRAIN_OPTIONS, transforms: { type: 'string', default: 'dense,wide,parallel,factorized,doped' } } as const;
+const OPTIONS = {
+  ...TRAIN_OPTIONS,
+  transforms: { type: 'string', default: 'dense,wide,parallel,factorized,doped' },
+} as const;
 
 const USAGE = `usage: npm run compare -- --model <preset> [--sparsity s] [--steps N] [--method rigl]
     [--transforms dense,wide,parallel,factorized,doped] [--json out.json] (and every train option)`;
@@ -29,7 +32,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   let configs;
   try {
-    const transforms = String(values.transforms).split(',').map((t) => parseTransformName(t.trim()));
+    const transforms = String(values.transforms)
+      .split(',')
+      .map((t) => parseTransformName(t.trim()));
     configs = transforms.map((t) => {
       const c = configFromArgs({ ...values, transform: t });
       // Dense is the iso-FLOP baseline: the untransformed model at s = 0.
@@ -46,7 +51,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   for (const config of configs) {
     io.err(`${config.transform} s=${config.sparsity}\n`);
     const evalSamples = values['eval-samples'] ? Number(values['eval-samples']) : undefined;
-    const r = await runOnNode(config, io, { dataFile: values['data-file'] as string | undefined, evalSamples });
+    const r = await runOnNode(config, io, {
+      dataFile: values['data-file'] as string | undefined,
+      evalSamples,
+    });
     r.run.dispose();
     results.push(r);
   }
@@ -65,13 +73,31 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   ]);
   io.out(
     formatTable(
-      ['transform', 's', isText ? 'eval bits/char' : 'eval acc', 'eval loss', 'train FLOPs', 'executed', 'params', 'active', 'wall', ''],
+      [
+        'transform',
+        's',
+        isText ? 'eval bits/char' : 'eval acc',
+        'eval loss',
+        'train FLOPs',
+        'executed',
+        'params',
+        'active',
+        'wall',
+        '',
+      ],
       rows,
       [0, 9],
     ) + '\n',
   );
   if (values.json) {
-    await writeFile(String(values.json), JSON.stringify(results.map(({ config, final, history, error }) => ({ config, final, history, error })), null, 2));
+    await writeFile(
+      String(values.json),
+      JSON.stringify(
+        results.map(({ config, final, history, error }) => ({ config, final, history, error })),
+        null,
+        2,
+      ),
+    );
   }
   return 0;
 }

@@ -32,7 +32,11 @@ export function nodeRuntime(): Promise<GpuRuntime> {
 export async function runOnNode(
   config: RunConfig,
   io: CliIo,
-  { dataFile, evalSamples, quiet = false }: { dataFile?: string; evalSamples?: number; quiet?: boolean } = {},
+  {
+    dataFile,
+    evalSamples,
+    quiet = false,
+  }: { dataFile?: string; evalSamples?: number; quiet?: boolean } = {},
 ): Promise<NodeRunResult> {
   const rt = await nodeRuntime();
   const backend = new WebGpuBackend(rt);
@@ -71,7 +75,9 @@ export async function runOnNode(
   const final: FinalMetrics = {
     trainLoss: run.session.trainLoss,
     evalLoss: ev.loss,
-    ...(run.model.task === 'classify' ? { evalAccuracy: ev.accuracy } : { evalBitsPerChar: ev.loss / Math.LN2 }),
+    ...(run.model.task === 'classify'
+      ? { evalAccuracy: ev.accuracy }
+      : { evalBitsPerChar: ev.loss / Math.LN2 }),
     trainingFlops: run.session.trainingFlops,
     executedFlops: run.session.executedFlops,
     wallSeconds: run.session.elapsedMs / 1000,

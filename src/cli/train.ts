@@ -50,7 +50,8 @@ type TrainValues = { [K in keyof typeof TRAIN_OPTIONS]?: string | boolean };
 function num(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(n))
+    throw new UsageError(`--${flag} must be a number, got "${text}"`);
   return n;
 }
 
@@ -60,14 +61,25 @@ export function configFromArgs(values: TrainValues): RunConfig {
   const preset = getPreset(model);
   const isText = preset.task === 'language-model';
   const transform = parseTransformName(String(values.transform ?? 'dense'));
-  const sparsity = num('sparsity', values.sparsity as string | undefined) ?? (transform === 'dense' ? 0 : 0.75);
+  const sparsity =
+    num('sparsity', values.sparsity as string | undefined) ?? (transform === 'dense' ? 0 : 0.75);
   const partial: Partial<RunConfig> = {
     model,
     transform,
     sparsity,
     method: values.method as RunConfig['method'],
-    dataset: (values.dataset as RunConfig['dataset']) ?? (isText ? 'builtin-text' : 'builtin-images'),
-    ...(isText ? { optimizer: 'adamw', lr: 3e-3, weightDecay: 0.1, gradClip: 1, warmupSteps: 10, batchSize: 16 } : {}),
+    dataset:
+      (values.dataset as RunConfig['dataset']) ?? (isText ? 'builtin-text' : 'builtin-images'),
+    ...(isText
+      ? {
+          optimizer: 'adamw',
+          lr: 3e-3,
+          weightDecay: 0.1,
+          gradClip: 1,
+          warmupSteps: 10,
+          batchSize: 16,
+        }
+      : {}),
   };
   const setIf = <K extends keyof RunConfig>(key: K, v: RunConfig[K] | undefined) => {
     if (v !== undefined) partial[key] = v;
@@ -88,8 +100,10 @@ export function configFromArgs(values: TrainValues): RunConfig {
   setIf('seed', num('seed', values.seed as string | undefined));
   const config = { ...defaultRunConfig, ...partial };
   // Short runs: evaluate at most ~10 times and read metrics at least at every evaluation.
-  if (values['eval-every'] === undefined) config.evalEvery = Math.max(1, Math.ceil(config.steps / 10));
-  if (values['metrics-every'] === undefined) config.metricsEvery = Math.max(1, Math.min(10, config.evalEvery));
+  if (values['eval-every'] === undefined)
+    config.evalEvery = Math.max(1, Math.ceil(config.steps / 10));
+  if (values['metrics-every'] === undefined)
+    config.metricsEvery = Math.max(1, Math.min(10, config.evalEvery));
   return parseRunConfig(config);
 }
 
@@ -117,13 +131,20 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   try {
     const evalSamples = num('eval-samples', values['eval-samples'] as string | undefined);
-    const result = await runOnNode(config, io, { dataFile: values['data-file'] as string | undefined, evalSamples });
+    const result = await runOnNode(config, io, {
+      dataFile: values['data-file'] as string | undefined,
+      evalSamples,
+    });
     const { final } = result;
     io.out(
       `${config.model} ${config.transform} s=${config.sparsity} ${config.method}: ` +
         `train loss ${final.trainLoss.toFixed(4)}, eval loss ${final.evalLoss.toFixed(4)}` +
-        (final.evalAccuracy !== undefined ? `, eval accuracy ${(100 * final.evalAccuracy).toFixed(2)}%` : '') +
-        (final.evalBitsPerChar !== undefined ? `, eval ${final.evalBitsPerChar.toFixed(3)} bits/char` : '') +
+        (final.evalAccuracy !== undefined
+          ? `, eval accuracy ${(100 * final.evalAccuracy).toFixed(2)}%`
+          : '') +
+        (final.evalBitsPerChar !== undefined
+          ? `, eval ${final.evalBitsPerChar.toFixed(3)} bits/char`
+          : '') +
         `, ${formatCount(final.trainingFlops)} training FLOPs (${formatCount(final.executedFlops)} executed), ` +
         `${final.wallSeconds.toFixed(1)} s\n`,
     );

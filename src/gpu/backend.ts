@@ -1,8 +1,20 @@
 // The WebGPU implementation of the primitive list: allocates outputs from the pool and records
 // one dispatch (rarely two) per primitive into the runtime's open batch.
 import type {
-  AdamWParams, Backend, BinaryOp, BroadcastPlan, Conv2dPlan, MatmulPlan, NormGrads, NormStats,
-  Pool2dPlan, ReduceOp, SgdParams, Storage, StridedView, UnaryOp,
+  AdamWParams,
+  Backend,
+  BinaryOp,
+  BroadcastPlan,
+  Conv2dPlan,
+  MatmulPlan,
+  NormGrads,
+  NormStats,
+  Pool2dPlan,
+  ReduceOp,
+  SgdParams,
+  Storage,
+  StridedView,
+  UnaryOp,
 } from '../tensor/backend';
 import { makeContext, type GpuContext } from './context';
 import * as conv from './kernels/conv';
@@ -124,36 +136,73 @@ export class WebGpuBackend implements Backend {
     return softmax.crossEntropy(this.ctx, logits, labels, rows, cols);
   }
 
-  crossEntropyBackward(logits: Storage, labels: Storage, dloss: Storage, rows: number, cols: number): Storage {
+  crossEntropyBackward(
+    logits: Storage,
+    labels: Storage,
+    dloss: Storage,
+    rows: number,
+    cols: number,
+  ): Storage {
     return softmax.crossEntropyBackward(this.ctx, logits, labels, dloss, rows, cols);
   }
 
-  layerNorm(x: Storage, gamma: Storage, beta: Storage, rows: number, cols: number, eps: number): NormStats {
+  layerNorm(
+    x: Storage,
+    gamma: Storage,
+    beta: Storage,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): NormStats {
     return norm.layerNorm(this.ctx, x, gamma, beta, rows, cols, eps);
   }
 
   layerNormBackward(
-    x: Storage, gamma: Storage, dy: Storage, mean: Storage, rstd: Storage, rows: number, cols: number,
+    x: Storage,
+    gamma: Storage,
+    dy: Storage,
+    mean: Storage,
+    rstd: Storage,
+    rows: number,
+    cols: number,
   ): NormGrads {
     return norm.layerNormBackward(this.ctx, x, gamma, dy, mean, rstd, rows, cols);
   }
 
   batchNormTrain(
-    x: Storage, gamma: Storage, beta: Storage, n: number, channels: number, spatial: number, eps: number,
+    x: Storage,
+    gamma: Storage,
+    beta: Storage,
+    n: number,
+    channels: number,
+    spatial: number,
+    eps: number,
   ): NormStats {
     return norm.batchNormTrain(this.ctx, x, gamma, beta, n, channels, spatial, eps);
   }
 
   batchNormApply(
-    x: Storage, gamma: Storage, beta: Storage, mean: Storage, rstd: Storage,
-    n: number, channels: number, spatial: number,
+    x: Storage,
+    gamma: Storage,
+    beta: Storage,
+    mean: Storage,
+    rstd: Storage,
+    n: number,
+    channels: number,
+    spatial: number,
   ): Storage {
     return norm.batchNormApply(this.ctx, x, gamma, beta, mean, rstd, n, channels, spatial);
   }
 
   batchNormBackward(
-    x: Storage, gamma: Storage, dy: Storage, mean: Storage, rstd: Storage,
-    n: number, channels: number, spatial: number,
+    x: Storage,
+    gamma: Storage,
+    dy: Storage,
+    mean: Storage,
+    rstd: Storage,
+    n: number,
+    channels: number,
+    spatial: number,
   ): NormGrads {
     return norm.batchNormBackward(this.ctx, x, gamma, dy, mean, rstd, n, channels, spatial);
   }
@@ -186,7 +235,13 @@ export class WebGpuBackend implements Backend {
     return embedding.gatherRows(this.ctx, table, indices, count, dim);
   }
 
-  scatterAddRows(grad: Storage, indices: Storage, count: number, rows: number, dim: number): Storage {
+  scatterAddRows(
+    grad: Storage,
+    indices: Storage,
+    count: number,
+    rows: number,
+    dim: number,
+  ): Storage {
     return embedding.scatterAddRows(this.ctx, grad, indices, count, rows, dim);
   }
 

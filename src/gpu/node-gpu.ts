@@ -10,7 +10,11 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 let gpuPromise: Promise<GPU> | null = null;
 
 async function nodeGpu(): Promise<GPU> {
-  if (!process.env.VK_ICD_FILENAMES && !process.env.SIFT_NATIVE_VULKAN && existsSync(SWIFTSHADER_ICD)) {
+  if (
+    !process.env.VK_ICD_FILENAMES &&
+    !process.env.SIFT_NATIVE_VULKAN &&
+    existsSync(SWIFTSHADER_ICD)
+  ) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
   const { create, globals } = await import('webgpu');

@@ -49,7 +49,10 @@ export class PipelineCache {
   private moduleFor(kernel: Kernel): GPUShaderModule {
     let module = this.modules.get(kernel.source);
     if (!module) {
-      module = this.device.createShaderModule({ label: `${kernel.name}.wgsl`, code: kernel.source });
+      module = this.device.createShaderModule({
+        label: `${kernel.name}.wgsl`,
+        code: kernel.source,
+      });
       this.modules.set(kernel.source, module);
     }
     return module;

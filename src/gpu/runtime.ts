@@ -107,7 +107,8 @@ export class GpuRuntime {
     if (this.options.debug) {
       const name = kernel.name;
       void this.device.popErrorScope().then((err) => {
-        if (err) this.pendingError ??= new SiftError('GPU_VALIDATION', `op '${name}': ${err.message}`);
+        if (err)
+          this.pendingError ??= new SiftError('GPU_VALIDATION', `op '${name}': ${err.message}`);
       });
     }
   }

@@ -76,7 +76,14 @@ export function describeRun(run: PreparedRun): CheckpointConfig {
               ? [l.outChannels, l.inChannels, l.kernelSize, l.kernelSize]
               : [l.outFeatures, l.inFeatures];
           return l.kind === 'conv2d'
-            ? { name: l.name, kind: l.kind, shape, density: l.density, stride: l.stride, padding: l.padding }
+            ? {
+                name: l.name,
+                kind: l.kind,
+                shape,
+                density: l.density,
+                stride: l.stride,
+                padding: l.padding,
+              }
             : { name: l.name, kind: l.kind, shape, density: l.density };
         }
         return { name: l.name, kind: l.kind, features: 'features' in l ? l.features : undefined };
@@ -103,7 +110,11 @@ export async function exportRun(run: PreparedRun, withOptimizer: boolean): Promi
   for (const { weight, mask } of run.sparsity?.entries ?? []) {
     const values = await run.backend.read(mask.storage);
     const bytes = Uint8Array.from(values, (v) => (v > 0.5 ? 1 : 0));
-    tensors.set(`${weight.name}${MASK_SUFFIX}`, { dtype: 'U8', shape: [...weight.weight.shape], data: bytes });
+    tensors.set(`${weight.name}${MASK_SUFFIX}`, {
+      dtype: 'U8',
+      shape: [...weight.weight.shape],
+      data: bytes,
+    });
   }
   if (withOptimizer) {
     for (const [name, t] of optimizerState(run)) {
@@ -122,7 +133,9 @@ export async function exportRun(run: PreparedRun, withOptimizer: boolean): Promi
 function optimizerState(run: PreparedRun): [string, Tensor][] {
   const kinds = run.config.optimizer === 'sgd' ? ['momentum_buffer'] : ['exp_avg', 'exp_avg_sq'];
   return [...run.model.module.namedParameters()].flatMap(([name, param]) =>
-    run.optimizer.stateOf(param).map((t, i): [string, Tensor] => [`${OPTIMIZER_PREFIX}${name}.${kinds[i]}`, t]),
+    run.optimizer
+      .stateOf(param)
+      .map((t, i): [string, Tensor] => [`${OPTIMIZER_PREFIX}${name}.${kinds[i]}`, t]),
   );
 }
 
@@ -131,7 +144,10 @@ export function parseCheckpointConfig(text: string): CheckpointConfig {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new SiftError('CHECKPOINT_MISMATCH', `config.json is not valid JSON: ${(e as Error).message}`);
+    throw new SiftError(
+      'CHECKPOINT_MISMATCH',
+      `config.json is not valid JSON: ${(e as Error).message}`,
+    );
   }
   const c = raw as Partial<CheckpointConfig> | null;
   if (!c || c.format !== CHECKPOINT_FORMAT || !c.run) {
@@ -148,7 +164,10 @@ export function checkpointConfigOf(bytes: Uint8Array | ArrayBuffer): CheckpointC
   const file = readSafetensors(bytes);
   const text = file.metadata.config;
   if (!text) {
-    throw new SiftError('CHECKPOINT_MISMATCH', 'this safetensors file has no SIFT Playground config in its metadata');
+    throw new SiftError(
+      'CHECKPOINT_MISMATCH',
+      'this safetensors file has no SIFT Playground config in its metadata',
+    );
   }
   return parseCheckpointConfig(text);
 }

@@ -26,7 +26,11 @@ const hasTorch = (() => {
   }
 })();
 
-const cases: { model: string; dataset: 'builtin-images' | 'builtin-text'; transform: TransformName }[] = [
+const cases: {
+  model: string;
+  dataset: 'builtin-images' | 'builtin-text';
+  transform: TransformName;
+}[] = [
   { model: 'resnet-mini', dataset: 'builtin-images', transform: 'dense' },
   { model: 'resnet-mini', dataset: 'builtin-images', transform: 'sparse-parallel' },
   { model: 'resnet-mini', dataset: 'builtin-images', transform: 'sparse-factorized' },
@@ -54,7 +58,15 @@ describe('PyTorch interoperability', () => {
         ...(c.dataset === 'builtin-text' ? { optimizer: 'adamw' as const, lr: 1e-3 } : {}),
       });
       const data = await loadData(config, { read: nodeDataFiles() });
-      const run = prepareRun({ backend: gpu, sparse: new WebGpuSparseBackend(gpu.ctx), adapterName: rt.adapterName, config, data, sync: () => rt.sync(), evalSamples: 2 });
+      const run = prepareRun({
+        backend: gpu,
+        sparse: new WebGpuSparseBackend(gpu.ctx),
+        adapterName: rt.adapterName,
+        config,
+        data,
+        sync: () => rt.sync(),
+        evalSamples: 2,
+      });
       try {
         // Two real steps so BN running stats, masks and weights are not at their initial values.
         await run.session.run();
@@ -67,16 +79,32 @@ describe('PyTorch interoperability', () => {
         expect(checkpointConfigOf(safetensors).run.transform).toBe(c.transform);
         const dir = mkdtempSync(join(tmpdir(), 'sift-torch-'));
         writeFileSync(join(dir, 'model.safetensors'), safetensors);
-        writeFileSync(join(dir, 'input.f32'), Buffer.from(batch.inputs.buffer, batch.inputs.byteOffset, batch.inputs.byteLength));
-        execFileSync(PYTHON, [
-          'public/sift_load.py', join(dir, 'model.safetensors'),
-          '--input', join(dir, 'input.f32'), '--shape', batch.inputShape.join(','),
-          '--output', join(dir, 'logits.f32'),
-        ], { stdio: ['ignore', 'ignore', 'pipe'] });
+        writeFileSync(
+          join(dir, 'input.f32'),
+          Buffer.from(batch.inputs.buffer, batch.inputs.byteOffset, batch.inputs.byteLength),
+        );
+        execFileSync(
+          PYTHON,
+          [
+            'public/sift_load.py',
+            join(dir, 'model.safetensors'),
+            '--input',
+            join(dir, 'input.f32'),
+            '--shape',
+            batch.inputShape.join(','),
+            '--output',
+            join(dir, 'logits.f32'),
+          ],
+          { stdio: ['ignore', 'ignore', 'pipe'] },
+        );
         expect(existsSync(join(dir, 'logits.f32'))).toBe(true);
         const raw = readFileSync(join(dir, 'logits.f32'));
         const theirs = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
-        expectClose(theirs, logits, { atol: 1e-4, rtol: 1e-4, label: `${c.model} ${c.transform} logits` });
+        expectClose(theirs, logits, {
+          atol: 1e-4,
+          rtol: 1e-4,
+          label: `${c.model} ${c.transform} logits`,
+        });
       } finally {
         run.dispose();
       }

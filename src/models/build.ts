@@ -25,10 +25,17 @@ export function planFor(config: RunConfig, overrides: DatasetOverrides): ModelPl
   return plan(presetSpec(config.model, overrides), config.transform, toSparsity(config.sparsity));
 }
 
-export function buildModel(backend: Backend, config: RunConfig, overrides: DatasetOverrides): BuiltModel {
+export function buildModel(
+  backend: Backend,
+  config: RunConfig,
+  overrides: DatasetOverrides,
+): BuiltModel {
   const preset = getPreset(config.model);
   if (preset.isShapeOnly) {
-    throw new SiftError('CONFIG_INVALID', `${config.model} is a shape-only preset for FLOP counts; it is too large to train here`);
+    throw new SiftError(
+      'CONFIG_INVALID',
+      `${config.model} is a shape-only preset for FLOP counts; it is too large to train here`,
+    );
   }
   const modelPlan = planFor(config, overrides);
   const sparseWeights: SparseWeight[] = [];

@@ -42,7 +42,11 @@ class Block extends Module {
 
   /** x (B, T, C) -> (B, T, C) */
   forward(x: Tensor, mask: Tensor): Tensor {
-    const attn = causalSelfAttention(this.cAttn.forward(this.ln1.forward(x)), this.config.nHead, mask);
+    const attn = causalSelfAttention(
+      this.cAttn.forward(this.ln1.forward(x)),
+      this.config.nHead,
+      mask,
+    );
     const h = add(x, this.attnProj.forward(attn));
     return add(h, this.mlpProj.forward(gelu(this.cFc.forward(this.ln2.forward(h)))));
   }
@@ -65,8 +69,14 @@ export class Gpt extends Module {
     const { backend, rng } = ctx;
     const d = config.dModel;
     // GPT-2 init: N(0, 0.02) for embeddings and linears (nanoGPT _init_weights).
-    this.wte = this.addParameter('transformer.wte.weight', tensor(backend, normal(config.vocabSize * d, 0.02, rng), [config.vocabSize, d]));
-    this.wpe = this.addParameter('transformer.wpe.weight', tensor(backend, normal(config.contextLength * d, 0.02, rng), [config.contextLength, d]));
+    this.wte = this.addParameter(
+      'transformer.wte.weight',
+      tensor(backend, normal(config.vocabSize * d, 0.02, rng), [config.vocabSize, d]),
+    );
+    this.wpe = this.addParameter(
+      'transformer.wpe.weight',
+      tensor(backend, normal(config.contextLength * d, 0.02, rng), [config.contextLength, d]),
+    );
     for (let i = 0; i < config.nLayer; i++) {
       const prefix = `transformer.h.${i}`;
       this.blocks.push(this.addModule(prefix, new Block(prefix, config, index, ctx)));
@@ -99,7 +109,13 @@ export class Gpt extends Module {
   private positions(t: number): Tensor {
     let p = this.positionIds.get(t);
     if (!p) {
-      p = keep(tensor(this.ctx.backend, Float32Array.from({ length: t }, (_, i) => i), [t]));
+      p = keep(
+        tensor(
+          this.ctx.backend,
+          Float32Array.from({ length: t }, (_, i) => i),
+          [t],
+        ),
+      );
       this.positionIds.set(t, p);
     }
     return p;

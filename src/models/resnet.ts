@@ -70,7 +70,9 @@ class BasicBlock extends Module {
   forward(x: Tensor): Tensor {
     const h = relu(applyNorm(this.bn1, this.conv1.forward(x)));
     const out = applyNorm(this.bn2, this.conv2.forward(h));
-    const shortcut = this.shortcutConv ? applyNorm(this.shortcutNorm, this.shortcutConv.forward(x)) : x;
+    const shortcut = this.shortcutConv
+      ? applyNorm(this.shortcutNorm, this.shortcutConv.forward(x))
+      : x;
     return relu(add(out, shortcut));
   }
 }

@@ -86,9 +86,13 @@ class ParallelUnit extends Module implements Forward {
     super();
     for (let j = 0; pieces.has(`branches.${j}`); j++) {
       const branch = pieces.get(`branches.${j}`)!;
-      this.branches.push(this.addModule(`branches.${j}`, buildWeightLayer(branch as WeightLayer, ctx)));
+      this.branches.push(
+        this.addModule(`branches.${j}`, buildWeightLayer(branch as WeightLayer, ctx)),
+      );
       const norm = pieces.get(`norms.${j}`);
-      this.norms.push(norm ? this.addModule(`norms.${j}`, buildNorm(norm as NormLayer, ctx.backend)) : null);
+      this.norms.push(
+        norm ? this.addModule(`norms.${j}`, buildNorm(norm as NormLayer, ctx.backend)) : null,
+      );
     }
   }
 

@@ -35,7 +35,10 @@ export class Conv2d extends Module {
     const n = outChannels * inChannels * kernel * kernel;
     // torchvision's ResNet init: kaiming normal, fan_out, ReLU gain.
     const w = kaimingNormalFanOut(n, outChannels * kernel * kernel, rng);
-    this.weight = this.addParameter('weight', tensor(backend, w, [outChannels, inChannels, kernel, kernel]));
+    this.weight = this.addParameter(
+      'weight',
+      tensor(backend, w, [outChannels, inChannels, kernel, kernel]),
+    );
     this.bias = bias
       ? this.addParameter('bias', tensor(backend, new Float32Array(outChannels), [outChannels]))
       : null;

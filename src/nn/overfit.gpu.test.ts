@@ -40,7 +40,10 @@ class TinyCnn extends Module {
     super();
     this.conv1 = this.addModule('conv1', new Conv2d(backend, 1, 8, rng, { kernel: 3, padding: 1 }));
     this.bn1 = this.addModule('bn1', new BatchNorm2d(backend, 8));
-    this.conv2 = this.addModule('conv2', new Conv2d(backend, 8, 16, rng, { kernel: 3, stride: 2, padding: 1 }));
+    this.conv2 = this.addModule(
+      'conv2',
+      new Conv2d(backend, 8, 16, rng, { kernel: 3, stride: 2, padding: 1 }),
+    );
     this.fc = this.addModule('fc', new Linear(backend, 16, 4, rng));
   }
   forward(x: Tensor): Tensor {
@@ -90,9 +93,18 @@ describe('training on the GPU', () => {
     const inputs = Float32Array.from({ length: 16 * 12 }, () => rng.normal());
     const labels = Float32Array.from({ length: 16 }, (_, i) => i % 5);
     const live: Record<number, number> = {};
-    const [first, last] = await overfit(gpu, model, inputs, [16, 12], labels,
-      (p) => new AdamW(p, { lr: 0.02, weightDecay: 0 }), 150,
-      (step) => { live[step] = rt.stats().liveBuffers; });
+    const [first, last] = await overfit(
+      gpu,
+      model,
+      inputs,
+      [16, 12],
+      labels,
+      (p) => new AdamW(p, { lr: 0.02, weightDecay: 0 }),
+      150,
+      (step) => {
+        live[step] = rt.stats().liveBuffers;
+      },
+    );
     expect(first).toBeGreaterThan(1);
     expect(last).toBeLessThan(0.02);
     expect(live[50]).toBe(live[2]);
@@ -108,12 +120,19 @@ describe('training on the GPU', () => {
     const labels = Float32Array.from({ length: 8 }, (_, i) => i % 4);
     const live: Record<number, number> = {};
     const created: Record<number, number> = {};
-    const [first, last] = await overfit(gpu, model, inputs, [8, 1, 9, 9], labels,
-      (p) => new SGD(p, { lr: 0.1, momentum: 0.9, nesterov: true }), 120,
+    const [first, last] = await overfit(
+      gpu,
+      model,
+      inputs,
+      [8, 1, 9, 9],
+      labels,
+      (p) => new SGD(p, { lr: 0.1, momentum: 0.9, nesterov: true }),
+      120,
       (step) => {
         live[step] = rt.stats().liveBuffers;
         created[step] = rt.stats().createdBuffers;
-      });
+      },
+    );
     expect(first).toBeGreaterThan(0.8);
     expect(last).toBeLessThan(0.05);
     expect(live[50]).toBe(live[2]);

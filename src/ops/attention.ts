@@ -25,7 +25,10 @@ export function causalSelfAttention(qkv: Tensor, nHead: number, mask: Tensor): T
   // (B, T, C) -> (B, H, T, hd) -> (B*H, T, hd)
   const heads = (start: number): Tensor =>
     reshape(
-      permute(reshape(slice(qkv, [0, 0, start], [B, T, start + C]), [B, T, nHead, hd]), [0, 2, 1, 3]),
+      permute(
+        reshape(slice(qkv, [0, 0, start], [B, T, start + C]), [B, T, nHead, hd]),
+        [0, 2, 1, 3],
+      ),
       [B * nHead, T, hd],
     );
   const q = heads(0);

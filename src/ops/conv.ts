@@ -106,7 +106,10 @@ export function conv2d(
   const csr = sparse ? currentCsr(sparse, weight) : null;
   let y2: Tensor;
   if (sparse && csr) {
-    y2 = new Tensor(be, sparse.sparse.csrLinearForward(cols.storage, csr, rows), [rows, outChannels]);
+    y2 = new Tensor(be, sparse.sparse.csrLinearForward(cols.storage, csr, rows), [
+      rows,
+      outChannels,
+    ]);
   } else {
     const w2 = weight.view([outChannels, patch]);
     y2 = matmulRaw(cols, w2, { transB: true });
@@ -144,10 +147,16 @@ export function conv2d(
       // Zero-skipping path: dcols = dY S and dW at the mask's positions (or dense for RigL).
       const colsAgain = weight.requiresGrad ? be.im2col(x.storage, plan) : null;
       // The x operand is only read for a weight gradient; without one any storage will do.
-      const grads = sparse.sparse.csrLinearBackward(g2.storage, colsAgain ?? g2.storage, csr, rows, {
-        input: x.requiresGrad,
-        weight: weightGradKind(sparse, weight),
-      });
+      const grads = sparse.sparse.csrLinearBackward(
+        g2.storage,
+        colsAgain ?? g2.storage,
+        csr,
+        rows,
+        {
+          input: x.requiresGrad,
+          weight: weightGradKind(sparse, weight),
+        },
+      );
       if (colsAgain) be.release(colsAgain);
       if (grads.dx) {
         dx = new Tensor(be, be.col2im(grads.dx, plan), x.shape);

@@ -6,8 +6,19 @@ import { expectClose } from '../testing/expect-close';
 import { randomValues } from '../testing/shapes';
 
 const unaryOps: UnaryOp[] = [
-  'neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'gelu', 'tanh', 'sigmoid', 'square', 'scale',
-  'add-scalar', 'pow-scalar',
+  'neg',
+  'exp',
+  'log',
+  'sqrt',
+  'abs',
+  'relu',
+  'gelu',
+  'tanh',
+  'sigmoid',
+  'square',
+  'scale',
+  'add-scalar',
+  'pow-scalar',
 ];
 const positiveOnly = new Set<UnaryOp>(['log', 'sqrt', 'pow-scalar']);
 
@@ -16,7 +27,9 @@ describe('elementwise kernels vs CPU reference', () => {
     it(`unary ${op}: forward and derivative on 1, 257 and 70001 elements`, async () => {
       const { gpu } = await gpuBackend();
       for (const n of [1, 257, 70001]) {
-        const x = randomValues(n, n).map((v) => (positiveOnly.has(op) ? Math.abs(v) * 3 + 0.1 : v * 4));
+        const x = randomValues(n, n).map((v) =>
+          positiveOnly.has(op) ? Math.abs(v) * 3 + 0.1 : v * 4,
+        );
         const dy = randomValues(n, n + 1);
         const alpha = 1.7;
         const want = await cpuBackend.read(cpuBackend.unary(op, cpuBackend.upload(x), alpha));
@@ -35,10 +48,19 @@ describe('elementwise kernels vs CPU reference', () => {
   const shapePairs: [number[], number[]][] = [
     [[7], [7]],
     [[3, 5], [5]],
-    [[4, 1, 6], [1, 3, 1]],
-    [[2, 3, 4, 5], [3, 1, 5]],
+    [
+      [4, 1, 6],
+      [1, 3, 1],
+    ],
+    [
+      [2, 3, 4, 5],
+      [3, 1, 5],
+    ],
     [[1], [33, 65]],
-    [[2, 1, 3, 1, 2, 3], [1, 4, 1, 5, 1, 3]],
+    [
+      [2, 1, 3, 1, 2, 3],
+      [1, 4, 1, 5, 1, 3],
+    ],
   ];
   for (const op of binaryOps) {
     it(`binary ${op} with broadcasting`, async () => {
@@ -47,9 +69,13 @@ describe('elementwise kernels vs CPU reference', () => {
         const na = sa.reduce((p, d) => p * d, 1);
         const nb = sb.reduce((p, d) => p * d, 1);
         const a = randomValues(na, 3).map((v) => (op === 'pow' ? Math.abs(v) + 0.5 : v));
-        const b = randomValues(nb, 4).map((v) => (op === 'div' ? Math.sign(v) * (Math.abs(v) + 0.5) : v));
+        const b = randomValues(nb, 4).map((v) =>
+          op === 'div' ? Math.sign(v) * (Math.abs(v) + 0.5) : v,
+        );
         const plan = broadcastPlan(sa, sb);
-        const want = await cpuBackend.read(cpuBackend.binary(op, cpuBackend.upload(a), cpuBackend.upload(b), plan));
+        const want = await cpuBackend.read(
+          cpuBackend.binary(op, cpuBackend.upload(a), cpuBackend.upload(b), plan),
+        );
         const got = await gpu.read(gpu.binary(op, gpu.upload(a), gpu.upload(b), plan));
         expectClose(got, want, { label: `${op} [${sa}] x [${sb}]` });
       }
@@ -62,9 +88,15 @@ describe('elementwise kernels vs CPU reference', () => {
     const b = randomValues(1000, 2);
     const ga = gpu.upload(a);
     gpu.addInPlace(ga, gpu.upload(b));
-    expectClose(await gpu.read(ga), a.map((v, i) => v + b[i]));
+    expectClose(
+      await gpu.read(ga),
+      a.map((v, i) => v + b[i]),
+    );
     const sel = await gpu.read(gpu.select(gpu.upload(a), gpu.upload(a), gpu.upload(b)));
-    expectClose(sel, a.map((v, i) => (v > 0 ? v : b[i])));
+    expectClose(
+      sel,
+      a.map((v, i) => (v > 0 ? v : b[i])),
+    );
     expect(Array.from(await gpu.read(gpu.fill(5, 2.5)))).toEqual([2.5, 2.5, 2.5, 2.5, 2.5]);
   });
 });

@@ -54,7 +54,11 @@ function broadcastShape(a: Tensor, b: Tensor): number[] {
 // Raw broadcasting products for backward rules; no recording (backward runs with grad off).
 function bin(op: 'add' | 'sub' | 'mul' | 'div' | 'pow', x: Tensor, y: Tensor): Tensor {
   const be = x.backend;
-  return new Tensor(be, be.binary(op, x.storage, y.storage, broadcastPlan(x.shape, y.shape)), broadcastShape(x, y));
+  return new Tensor(
+    be,
+    be.binary(op, x.storage, y.storage, broadcastPlan(x.shape, y.shape)),
+    broadcastShape(x, y),
+  );
 }
 
 function gradA(op: Binary, a: Tensor, b: Tensor, out: Tensor, g: Tensor): Tensor {

@@ -7,7 +7,11 @@ import type { Tensor } from '../tensor/tensor';
 import * as ew from './elementwise';
 import { matmul } from './matmul';
 
-function input(shape: number[], seed: number, map: (v: number) => number = (v) => v): GradcheckInput {
+function input(
+  shape: number[],
+  seed: number,
+  map: (v: number) => number = (v) => v,
+): GradcheckInput {
   const n = shape.reduce((p, d) => p * d, 1);
   return { values: Array.from(randomValues(n, seed), map), shape };
 }
@@ -50,7 +54,10 @@ describe('gradients match finite differences', () => {
   ];
   for (const [name, f] of binary) {
     it(`${name} with broadcasting`, () => {
-      expectGradOk(([a, b]) => f(a, b), [input([2, 3, 4], 1, positive), input([3, 1], 2, positive)]);
+      expectGradOk(
+        ([a, b]) => f(a, b),
+        [input([2, 3, 4], 1, positive), input([3, 1], 2, positive)],
+      );
       expectGradOk(([a, b]) => f(a, b), [input([1, 4], 3, positive), input([5, 1], 4, positive)]);
     });
   }
@@ -63,6 +70,9 @@ describe('gradients match finite differences', () => {
         expectGradOk(([x, y]) => matmul(x, y, { transA, transB }), [a, b]);
       }
     }
-    expectGradOk(([x, w]) => matmul(x, w, { transB: true }), [input([2, 3, 4], 7), input([5, 4], 8)]);
+    expectGradOk(
+      ([x, w]) => matmul(x, w, { transB: true }),
+      [input([2, 3, 4], 7), input([5, 4], 8)],
+    );
   });
 });

@@ -11,7 +11,10 @@ export interface MatmulOptions {
 
 function dims(t: Tensor, trans: boolean): { batch: number; rows: number; cols: number } {
   if (t.rank !== 2 && t.rank !== 3) {
-    throw new SiftError('SHAPE_MISMATCH', `matmul needs 2-D or 3-D tensors, got [${t.shape.join(', ')}]`);
+    throw new SiftError(
+      'SHAPE_MISMATCH',
+      `matmul needs 2-D or 3-D tensors, got [${t.shape.join(', ')}]`,
+    );
   }
   const batch = t.rank === 3 ? t.shape[0] : 1;
   const r = t.shape[t.rank - 2];
@@ -20,7 +23,11 @@ function dims(t: Tensor, trans: boolean): { batch: number; rows: number; cols: n
 }
 
 /** Raw product without recording; used by the op and by backward rules. */
-export function matmulRaw(a: Tensor, b: Tensor, { transA = false, transB = false }: MatmulOptions = {}): Tensor {
+export function matmulRaw(
+  a: Tensor,
+  b: Tensor,
+  { transA = false, transB = false }: MatmulOptions = {},
+): Tensor {
   const da = dims(a, transA);
   const db = dims(b, transB);
   if (da.cols !== db.rows || (a.rank === 3 && b.rank === 3 && da.batch !== db.batch)) {
@@ -53,11 +60,15 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     let gb: Tensor | null = null;
     if (a.requiresGrad) {
       // C = A B: dA = dC B^T; with A^T stored: dA^T = B dC^T, i.e. d(stored) = B dC^T.
-      ga = transA ? matmulRaw(b, g, { transA: transB, transB: true }) : matmulRaw(g, b, { transB: !transB });
+      ga = transA
+        ? matmulRaw(b, g, { transA: transB, transB: true })
+        : matmulRaw(g, b, { transB: !transB });
       if (a.rank === 2 && ga.rank === 3) ga = sumBatch(ga);
     }
     if (b.requiresGrad) {
-      gb = transB ? matmulRaw(g, a, { transA: true, transB: transA }) : matmulRaw(a, g, { transA: !transA });
+      gb = transB
+        ? matmulRaw(g, a, { transA: true, transB: transA })
+        : matmulRaw(a, g, { transA: !transA });
       if (b.rank === 2 && gb.rank === 3) gb = sumBatch(gb);
     }
     return [ga, gb];

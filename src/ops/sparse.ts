@@ -22,7 +22,13 @@ export function currentCsr(state: SparseWeightState, weight: Tensor): CsrWeight 
   const { sparse, mask } = state;
   if (!state.csr || state.builtForVersion !== mask.version) {
     if (state.csr) sparse.csrRelease(state.csr);
-    state.csr = sparse.csrBuild(weight.storage, mask.storage, mask.rows, mask.cols, mask.activeCount);
+    state.csr = sparse.csrBuild(
+      weight.storage,
+      mask.storage,
+      mask.rows,
+      mask.cols,
+      mask.activeCount,
+    );
     state.builtForVersion = mask.version;
   } else {
     sparse.csrRefreshValues(state.csr, weight.storage);

@@ -1,8 +1,20 @@
 // The CPU reference implementation of the primitive list: float64, plain loops, written from the
 // definitions and not from the WGSL, so the two can check each other.
 import type {
-  AdamWParams, Backend, BinaryOp, BroadcastPlan, Conv2dPlan, MatmulPlan, NormGrads, NormStats,
-  Pool2dPlan, ReduceOp, SgdParams, Storage, StridedView, UnaryOp,
+  AdamWParams,
+  Backend,
+  BinaryOp,
+  BroadcastPlan,
+  Conv2dPlan,
+  MatmulPlan,
+  NormGrads,
+  NormStats,
+  Pool2dPlan,
+  ReduceOp,
+  SgdParams,
+  Storage,
+  StridedView,
+  UnaryOp,
 } from '../tensor/backend';
 import * as conv from './conv';
 import * as ew from './elementwise';
@@ -80,31 +92,68 @@ export class CpuBackend implements Backend {
   crossEntropy(logits: Storage, labels: Storage, rows: number, cols: number): Storage {
     return softmax.crossEntropy(logits, labels, rows, cols);
   }
-  crossEntropyBackward(logits: Storage, labels: Storage, dloss: Storage, rows: number, cols: number): Storage {
+  crossEntropyBackward(
+    logits: Storage,
+    labels: Storage,
+    dloss: Storage,
+    rows: number,
+    cols: number,
+  ): Storage {
     return softmax.crossEntropyBackward(logits, labels, dloss, rows, cols);
   }
-  layerNorm(x: Storage, gamma: Storage, beta: Storage, rows: number, cols: number, eps: number): NormStats {
+  layerNorm(
+    x: Storage,
+    gamma: Storage,
+    beta: Storage,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): NormStats {
     return norm.layerNorm(x, gamma, beta, rows, cols, eps);
   }
   layerNormBackward(
-    x: Storage, gamma: Storage, dy: Storage, mean: Storage, rstd: Storage, rows: number, cols: number,
+    x: Storage,
+    gamma: Storage,
+    dy: Storage,
+    mean: Storage,
+    rstd: Storage,
+    rows: number,
+    cols: number,
   ): NormGrads {
     return norm.layerNormBackward(x, gamma, dy, mean, rstd, rows, cols);
   }
   batchNormTrain(
-    x: Storage, gamma: Storage, beta: Storage, n: number, channels: number, spatial: number, eps: number,
+    x: Storage,
+    gamma: Storage,
+    beta: Storage,
+    n: number,
+    channels: number,
+    spatial: number,
+    eps: number,
   ): NormStats {
     return norm.batchNormTrain(x, gamma, beta, n, channels, spatial, eps);
   }
   batchNormApply(
-    x: Storage, gamma: Storage, beta: Storage, mean: Storage, rstd: Storage,
-    n: number, channels: number, spatial: number,
+    x: Storage,
+    gamma: Storage,
+    beta: Storage,
+    mean: Storage,
+    rstd: Storage,
+    n: number,
+    channels: number,
+    spatial: number,
   ): Storage {
     return norm.batchNormApply(x, gamma, beta, mean, rstd, n, channels, spatial);
   }
   batchNormBackward(
-    x: Storage, gamma: Storage, dy: Storage, mean: Storage, rstd: Storage,
-    n: number, channels: number, spatial: number,
+    x: Storage,
+    gamma: Storage,
+    dy: Storage,
+    mean: Storage,
+    rstd: Storage,
+    n: number,
+    channels: number,
+    spatial: number,
   ): NormGrads {
     return norm.batchNormBackward(x, gamma, dy, mean, rstd, n, channels, spatial);
   }
@@ -129,7 +178,13 @@ export class CpuBackend implements Backend {
   gatherRows(table: Storage, indices: Storage, count: number, dim: number): Storage {
     return embedding.gatherRows(table, indices, count, dim);
   }
-  scatterAddRows(grad: Storage, indices: Storage, count: number, rows: number, dim: number): Storage {
+  scatterAddRows(
+    grad: Storage,
+    indices: Storage,
+    count: number,
+    rows: number,
+    dim: number,
+  ): Storage {
     return embedding.scatterAddRows(grad, indices, count, rows, dim);
   }
   dropoutMask(size: number, p: number, seed: number): Storage {

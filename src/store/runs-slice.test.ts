@@ -215,7 +215,9 @@ test('default names say what the run is and stay unique', () => {
   expect(defaultRunName(wide, ['Sparse Wide · s 0.9 · RigL'])).toBe(
     'Sparse Wide · s 0.9 · RigL (2)',
   );
-  expect(defaultRunName({ ...defaultRunConfig, transform: 'dense', sparsity: 0 }, [])).toBe('Dense · resnet-mini');
+  expect(defaultRunName({ ...defaultRunConfig, transform: 'dense', sparsity: 0 }, [])).toBe(
+    'Dense · resnet-mini',
+  );
 });
 
 function finalMetrics() {

@@ -183,7 +183,14 @@ export interface Backend {
 
   // normalisation
   /** Over the last axis of (rows, cols), with gamma, beta of length cols. */
-  layerNorm(x: Storage, gamma: Storage, beta: Storage, rows: number, cols: number, eps: number): NormStats;
+  layerNorm(
+    x: Storage,
+    gamma: Storage,
+    beta: Storage,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): NormStats;
   layerNormBackward(
     x: Storage,
     gamma: Storage,
@@ -245,7 +252,13 @@ export interface Backend {
   /** out[r] = table[indices[r]] for rows of width `dim`. */
   gatherRows(table: Storage, indices: Storage, count: number, dim: number): Storage;
   /** dtable (rows, dim) with dtable[indices[r]] += grad[r]. */
-  scatterAddRows(grad: Storage, indices: Storage, count: number, rows: number, dim: number): Storage;
+  scatterAddRows(
+    grad: Storage,
+    indices: Storage,
+    count: number,
+    rows: number,
+    dim: number,
+  ): Storage;
 
   // randomness
   /** Inverted-dropout multiplier: 0 with probability p, else 1/(1-p); stream (seed, i). */

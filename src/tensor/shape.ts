@@ -66,11 +66,7 @@ export function broadcastPlan(a: Shape, b: Shape): BroadcastPlan {
   for (let i = 0; i < outShape.length; i++) {
     if (outShape[i] === 1) continue;
     const last = shape.length - 1;
-    if (
-      last >= 0 &&
-      sa[last] === as[i] * outShape[i] &&
-      sb[last] === bs[i] * outShape[i]
-    ) {
+    if (last >= 0 && sa[last] === as[i] * outShape[i] && sb[last] === bs[i] * outShape[i]) {
       shape[last] *= outShape[i];
       sa[last] = as[i];
       sb[last] = bs[i];
@@ -87,6 +83,7 @@ export function broadcastPlan(a: Shape, b: Shape): BroadcastPlan {
 /** Normalise a possibly negative axis. */
 export function normAxis(axis: number, rank: number): number {
   const a = axis < 0 ? axis + rank : axis;
-  if (a < 0 || a >= rank) throw new SiftError('INVALID_ARGUMENT', `axis ${axis} out of range for rank ${rank}`);
+  if (a < 0 || a >= rank)
+    throw new SiftError('INVALID_ARGUMENT', `axis ${axis} out of range for rank ${rank}`);
   return a;
 }

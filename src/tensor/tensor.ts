@@ -117,7 +117,11 @@ export function tensor(
   return new Tensor(backend, backend.upload(values), shape, options);
 }
 
-export function zeros(backend: Backend, shape: Shape, options: { requiresGrad?: boolean; name?: string } = {}): Tensor {
+export function zeros(
+  backend: Backend,
+  shape: Shape,
+  options: { requiresGrad?: boolean; name?: string } = {},
+): Tensor {
   return new Tensor(backend, backend.zeros(sizeOf(shape)), shape, options);
 }
 

@@ -3,7 +3,7 @@
 import { CpuBackend } from '../reference/backend';
 import { backward } from '../tensor/tape';
 import { scope } from '../tensor/scope';
-import type { Tensor} from '../tensor/tensor';
+import type { Tensor } from '../tensor/tensor';
 import { tensor } from '../tensor/tensor';
 import { randomValues } from './shapes';
 

@@ -44,4 +44,3 @@ export interface FinalMetrics {
   paramsTotal: number;
   paramsActive: number;
 }
-

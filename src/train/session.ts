@@ -62,7 +62,6 @@ export interface EvalResult {
   accuracy: number;
 }
 
-
 export class TrainingSession {
   step = 0;
   trainingFlops = 0;
@@ -170,7 +169,8 @@ export class TrainingSession {
               ? { evalLoss: ev.loss, evalAccuracy: ev.accuracy }
               : { evalLoss: ev.loss, evalBitsPerChar: ev.loss / Math.LN2 },
           );
-          if (this.parts.sparsity) this.events.onMaskStats?.(this.step, this.parts.sparsity.stats());
+          if (this.parts.sparsity)
+            this.events.onMaskStats?.(this.step, this.parts.sparsity.stats());
           windowStart = now();
         }
         if (this.step % 4 === 0) await sync();
@@ -187,7 +187,10 @@ export class TrainingSession {
   /** Loss and hit counts summed on the device between metric reads (one [1] tensor each). */
   private accumulators(): { lossSum: Tensor; correctSum: Tensor } {
     const { backend } = this.parts;
-    this.sums ??= { lossSum: keep(tensor(backend, [0], [1])), correctSum: keep(tensor(backend, [0], [1])) };
+    this.sums ??= {
+      lossSum: keep(tensor(backend, [0], [1])),
+      correctSum: keep(tensor(backend, [0], [1])),
+    };
     return this.sums;
   }
 
@@ -247,7 +250,8 @@ export class TrainingSession {
         // RigL grows where the dense gradient is largest: update before the gradients are masked.
         if (sparsity && isUpdate) sparsity.update(step);
         sparsity?.maskGradients();
-        const clip = config.gradClip > 0 ? clipGradNorm(model.module.parameters(), config.gradClip) : null;
+        const clip =
+          config.gradClip > 0 ? clipGradNorm(model.module.parameters(), config.gradClip) : null;
         optimizer.step(schedule(step - 1), clip?.scale ?? null);
         sparsity?.maskWeights();
       });
@@ -263,7 +267,8 @@ export class TrainingSession {
   async evaluate(): Promise<EvalResult> {
     const { backend, model, data } = this.parts;
     const batches = data.evalBatches();
-    if (batches.length === 0) throw new SiftError('DATASET_BAD_FORMAT', 'the evaluation split is empty');
+    if (batches.length === 0)
+      throw new SiftError('DATASET_BAD_FORMAT', 'the evaluation split is empty');
     const lossTotal = tensor(backend, [0], [1]);
     const correctTotal = tensor(backend, [0], [1]);
     let rows = 0;

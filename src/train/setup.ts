@@ -31,7 +31,13 @@ import type { BatchSource } from './types';
 
 /** Datasets as loaded on the host, before batching. */
 export type LoadedData =
-  | { kind: 'images'; name: string; train: ImageDataset; test: ImageDataset; normalization?: Normalization }
+  | {
+      kind: 'images';
+      name: string;
+      train: ImageDataset;
+      test: ImageDataset;
+      normalization?: Normalization;
+    }
   | { kind: 'text'; name: string; text: string };
 
 /** Where a run's files come from: built-ins through `read`, user files as bytes. */
@@ -45,26 +51,46 @@ export async function loadData(config: RunConfig, files: DataFiles): Promise<Loa
   switch (config.dataset) {
     case 'builtin-images': {
       const { train, test } = await loadBuiltinImages(files.read);
-      return { kind: 'images', name: 'built-in digits', train, test, normalization: MNIST_NORMALIZATION };
+      return {
+        kind: 'images',
+        name: 'built-in digits',
+        train,
+        test,
+        normalization: MNIST_NORMALIZATION,
+      };
     }
     case 'builtin-text':
       return { kind: 'text', name: 'State of the Union', text: await loadBuiltinText(files.read) };
     case 'cifar10':
     case 'cifar100': {
       if (!files.userFiles?.length) {
-        throw new SiftError('DATASET_MISSING', `${config.dataset} needs its files: pick the .tar.gz or the .bin batches`);
+        throw new SiftError(
+          'DATASET_MISSING',
+          `${config.dataset} needs its files: pick the .tar.gz or the .bin batches`,
+        );
       }
       const splits = await loadCifar(
         files.userFiles.map((f) => ({ name: f.name, data: f.bytes })),
         config.dataset,
       );
-      const normalization = config.dataset === 'cifar10' ? CIFAR10_NORMALIZATION : CIFAR100_NORMALIZATION;
-      return { kind: 'images', name: config.dataset, train: splits.train, test: splits.test, normalization };
+      const normalization =
+        config.dataset === 'cifar10' ? CIFAR10_NORMALIZATION : CIFAR100_NORMALIZATION;
+      return {
+        kind: 'images',
+        name: config.dataset,
+        train: splits.train,
+        test: splits.test,
+        normalization,
+      };
     }
     case 'text-file': {
       const file = files.userFiles?.[0];
       if (!file) throw new SiftError('DATASET_MISSING', 'pick a UTF-8 text file to train on');
-      return { kind: 'text', name: file.name, text: decodeUtf8(new Uint8Array(file.bytes), file.name) };
+      return {
+        kind: 'text',
+        name: file.name,
+        text: decodeUtf8(new Uint8Array(file.bytes), file.name),
+      };
     }
   }
 }
@@ -111,11 +137,21 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
   let vocabulary: string[] | undefined;
   if (data.kind === 'images') {
     if (preset.task !== 'image-classification') {
-      throw new SiftError('CONFIG_INVALID', `${config.model} is a language model; pick a text dataset or an image model`);
+      throw new SiftError(
+        'CONFIG_INVALID',
+        `${config.model} is a language model; pick a text dataset or an image model`,
+      );
     }
-    overrides = { numClasses: data.train.classes, imageSize: data.train.height, inChannels: data.train.channels };
+    overrides = {
+      numClasses: data.train.classes,
+      imageSize: data.train.height,
+      inChannels: data.train.channels,
+    };
     if (data.train.height !== data.train.width) {
-      throw new SiftError('DATASET_BAD_FORMAT', `${data.name}: images must be square, found ${data.train.height}x${data.train.width}`);
+      throw new SiftError(
+        'DATASET_BAD_FORMAT',
+        `${data.name}: images must be square, found ${data.train.height}x${data.train.width}`,
+      );
     }
     source = new ImageSource(data.train, data.test, {
       seed: config.seed,
@@ -128,13 +164,24 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
     });
   } else {
     if (preset.task !== 'language-model') {
-      throw new SiftError('CONFIG_INVALID', `${config.model} is an image model; pick an image dataset or a GPT preset`);
+      throw new SiftError(
+        'CONFIG_INVALID',
+        `${config.model} is an image model; pick an image dataset or a GPT preset`,
+      );
     }
     const contextLength = (preset.config as GptConfig).contextLength;
-    const splits: TextSplits = prepareText(data.text, { blockSize: contextLength, source: data.name });
+    const splits: TextSplits = prepareText(data.text, {
+      blockSize: contextLength,
+      source: data.name,
+    });
     overrides = { vocabSize: splits.tokenizer.vocabSize, contextLength };
     vocabulary = [...splits.tokenizer.chars];
-    source = new TextSource(splits, { seed: config.seed, batchSize: config.batchSize, blockSize: contextLength, evalSamples });
+    source = new TextSource(splits, {
+      seed: config.seed,
+      batchSize: config.batchSize,
+      blockSize: contextLength,
+      evalSamples,
+    });
   }
 
   const model = buildModel(backend, config, overrides);
@@ -147,7 +194,12 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
   sparsity?.attachOptimizer(optimizer);
   // Executed FLOPs follow the path each sparse weight runs: the compressed path executes its
   // active weights only, the masked-dense path the full dense-equivalent product.
-  const csrWeights = new Set(sparsity?.paths().filter((p) => p.path === 'csr').map((p) => p.name));
+  const csrWeights = new Set(
+    sparsity
+      ?.paths()
+      .filter((p) => p.path === 'csr')
+      .map((p) => p.name),
+  );
   model.count = countModel(model.plan.model, {
     executed: (layer, macs) =>
       csrWeights.has(`${layer.name}.weight`) ? zeroSkippingKernel(layer, macs) : macs,
@@ -216,10 +268,19 @@ export function makeSchedule(config: RunConfig): LrSchedule {
       return constant(config.lr);
     case 'multistep':
       // CIFAR recipe: x0.2 at epochs 60/120/160 of 200, i.e. at 30%, 60% and 80% of training.
-      return multistep(config.lr, [0.3, 0.6, 0.8].map((f) => Math.round(f * config.steps)), 0.2);
+      return multistep(
+        config.lr,
+        [0.3, 0.6, 0.8].map((f) => Math.round(f * config.steps)),
+        0.2,
+      );
     case 'cosine':
       // GPT recipe: cosine from lr to lr / 10 after a linear warm-up.
-      return cosineWithWarmup(config.lr, config.lr / 10, Math.min(config.warmupSteps, config.steps), config.steps);
+      return cosineWithWarmup(
+        config.lr,
+        config.lr / 10,
+        Math.min(config.warmupSteps, config.steps),
+        config.steps,
+      );
   }
 }
 

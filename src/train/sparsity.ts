@@ -61,10 +61,16 @@ export class SparsityController implements SparsityHooks {
         allocation[i].activeCount,
         randomU32(config.seed, 1000 + i),
       );
-      const shape = { batch: productRows(weight, config.batchSize), inFeatures: weight.cols, outFeatures: weight.rows };
+      const shape = {
+        batch: productRows(weight, config.batchSize),
+        inFeatures: weight.cols,
+        outFeatures: weight.rows,
+      };
       const path = chooseLinearKernel(shape, mask.density, kernelProfile);
       const state: SparseWeightState | null =
-        path === 'csr' ? { sparse, mask, csr: null, builtForVersion: -1, wantDenseGrad: false } : null;
+        path === 'csr'
+          ? { sparse, mask, csr: null, builtForVersion: -1, wantDenseGrad: false }
+          : null;
       weight.module.sparse = state;
       return { weight, mask, state };
     });
@@ -90,7 +96,10 @@ export class SparsityController implements SparsityHooks {
 
   /** Which kernel path each sparse weight runs, for benchmarks and the executed-FLOP count. */
   paths(): { name: string; path: 'csr' | 'masked-dense' }[] {
-    return this.entries.map((e) => ({ name: e.weight.name, path: e.state ? 'csr' : 'masked-dense' }));
+    return this.entries.map((e) => ({
+      name: e.weight.name,
+      path: e.state ? 'csr' : 'masked-dense',
+    }));
   }
 
   update(step: number): void {
@@ -103,7 +112,8 @@ export class SparsityController implements SparsityHooks {
         optimizerState: (this.optimizer?.stateOf(w) ?? []).map((t) => t.storage),
       };
       if (this.config.method === 'rigl') {
-        if (!w.grad) throw new SiftError('INVALID_ARGUMENT', `RigL needs the gradient of ${weight.name}`);
+        if (!w.grad)
+          throw new SiftError('INVALID_ARGUMENT', `RigL needs the gradient of ${weight.name}`);
         rigLUpdate(this.sparse, param, fraction, w.grad.storage);
       } else {
         setUpdate(this.sparse, param, fraction, setSeed(this.config.seed, i, step));

@@ -14,14 +14,34 @@ async function prepared(overrides: Partial<RunConfig>, evalSamples: number) {
   const config = parseRunConfig({ ...defaultRunConfig, ...overrides });
   const data = await loadData(config, { read: nodeDataFiles() });
   const make = (events: SessionEvents = {}) =>
-    prepareRun({ backend: gpu, sparse: new WebGpuSparseBackend(gpu.ctx), adapterName: rt.adapterName, config, data, sync: () => rt.sync(), evalSamples, events });
+    prepareRun({
+      backend: gpu,
+      sparse: new WebGpuSparseBackend(gpu.ctx),
+      adapterName: rt.adapterName,
+      config,
+      data,
+      sync: () => rt.sync(),
+      evalSamples,
+      events,
+    });
   return { gpu, rt, config, make };
 }
 
 describe('training on built-in data', () => {
   it('resnet-mini beats chance clearly on held-out digits', async () => {
     const { make } = await prepared(
-      { model: 'resnet-mini', transform: 'dense', sparsity: 0, steps: 50, batchSize: 16, lr: 0.05, schedule: 'constant', evalEvery: 50, metricsEvery: 10, seed: 3 },
+      {
+        model: 'resnet-mini',
+        transform: 'dense',
+        sparsity: 0,
+        steps: 50,
+        batchSize: 16,
+        lr: 0.05,
+        schedule: 'constant',
+        evalEvery: 50,
+        metricsEvery: 10,
+        seed: 3,
+      },
       200,
     );
     const run = make();
@@ -34,7 +54,19 @@ describe('training on built-in data', () => {
 
   it('Sparse Wide + RigL keeps exact per-layer counts, changes masks, and does not leak', async () => {
     const { rt, make } = await prepared(
-      { model: 'resnet-mini', transform: 'sparse-wide', sparsity: 0.75, method: 'rigl', updateInterval: 2, endFraction: 1, steps: 8, batchSize: 4, evalEvery: 8, metricsEvery: 2, seed: 4 },
+      {
+        model: 'resnet-mini',
+        transform: 'sparse-wide',
+        sparsity: 0.75,
+        method: 'rigl',
+        updateInterval: 2,
+        endFraction: 1,
+        steps: 8,
+        batchSize: 4,
+        evalEvery: 8,
+        metricsEvery: 2,
+        seed: 4,
+      },
       8,
     );
     const live: number[] = [];
@@ -87,7 +119,17 @@ describe('training on built-in data', () => {
 
   it('an export restores the run exactly: same eval loss after import', async () => {
     const { make } = await prepared(
-      { model: 'resnet-mini', transform: 'sparse-doped', sparsity: 0.75, method: 'set', updateInterval: 2, steps: 4, batchSize: 4, evalEvery: 4, seed: 9 },
+      {
+        model: 'resnet-mini',
+        transform: 'sparse-doped',
+        sparsity: 0.75,
+        method: 'set',
+        updateInterval: 2,
+        steps: 4,
+        batchSize: 4,
+        evalEvery: 4,
+        seed: 9,
+      },
       16,
     );
     const a = make();

@@ -11,7 +11,11 @@ export function createWorkerClient(onMessage: (msg: FromWorker) => void): Worker
   const worker = new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (event: MessageEvent<FromWorker>) => onMessage(event.data);
   worker.onerror = (event) =>
-    onMessage({ type: 'error', code: 'UNKNOWN', message: `training worker crashed: ${event.message}` });
+    onMessage({
+      type: 'error',
+      code: 'UNKNOWN',
+      message: `training worker crashed: ${event.message}`,
+    });
   return {
     send: (msg, transfer = []) => worker.postMessage(msg, transfer),
     terminate: () => worker.terminate(),

@@ -28,7 +28,8 @@ export type ToWorker =
   | { type: 'export'; runId: string; withOptimizer: boolean }
   | { type: 'heatmap'; runId: string; layer: string };
 
-export type RunState = 'queued' | 'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'failed' | 'interrupted';
+export type RunState =
+  'queued' | 'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'failed' | 'interrupted';
 
 export type FromWorker =
   | { type: 'ready'; adapterName: string; features: string[] }

@@ -1,6 +1,6 @@
 // A quick proof that this GPU computes correctly: an awkwardly shaped matmul on the GPU against
 // the CPU reference. Shown in the GPU status panel and used by the e2e test.
-import { WebGpuBackend } from '../gpu/backend';
+import type { WebGpuBackend } from '../gpu/backend';
 import { CpuBackend } from '../reference/backend';
 import type { MatmulPlan } from '../tensor/backend';
 import { Rng } from '../common/rng';
@@ -14,7 +14,14 @@ export interface SelftestResult {
 
 export async function gpuSelftest(gpu: WebGpuBackend): Promise<SelftestResult> {
   const plan: MatmulPlan = {
-    batch: 2, m: 67, n: 45, k: 133, transA: false, transB: true, aBatchStride: 67 * 133, bBatchStride: 0,
+    batch: 2,
+    m: 67,
+    n: 45,
+    k: 133,
+    transA: false,
+    transB: true,
+    aBatchStride: 67 * 133,
+    bBatchStride: 0,
   };
   const rng = new Rng(42);
   const a = Float32Array.from({ length: plan.batch * plan.m * plan.k }, () => rng.next() * 2 - 1);

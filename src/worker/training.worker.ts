@@ -14,7 +14,10 @@ import type { DatasetPayload, FromWorker, ToWorker } from './protocol';
 import { gpuSelftest } from './selftest';
 
 const post = (msg: FromWorker, transfer: Transferable[] = []): void =>
-  (self as unknown as { postMessage(m: FromWorker, t: Transferable[]): void }).postMessage(msg, transfer);
+  (self as unknown as { postMessage(m: FromWorker, t: Transferable[]): void }).postMessage(
+    msg,
+    transfer,
+  );
 
 /** At most this many metric messages a second, each carrying every point since the last. */
 const METRICS_INTERVAL_MS = 100;
@@ -39,7 +42,9 @@ async function ensureBackend(): Promise<WebGpuBackend> {
 /** Built-in data lives in the app's data/ folder: beside assets/ in a build, at the root in dev. */
 function dataBaseUrl(): URL {
   const here = new URL(self.location.href);
-  return here.pathname.includes('/assets/') ? new URL('../data/', here) : new URL('/data/', here.origin);
+  return here.pathname.includes('/assets/')
+    ? new URL('../data/', here)
+    : new URL('/data/', here.origin);
 }
 
 function userFiles(dataset: DatasetPayload): { name: string; bytes: ArrayBuffer }[] | undefined {
@@ -55,7 +60,10 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   current?.run.session.stop();
   current?.run.dispose();
   current = null;
-  const data = await loadData(config, { read: fetchDataFiles(dataBaseUrl()), userFiles: userFiles(msg.dataset) });
+  const data = await loadData(config, {
+    read: fetchDataFiles(dataBaseUrl()),
+    userFiles: userFiles(msg.dataset),
+  });
   let pending: MetricPoint[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   const flushMetrics = (): void => {
@@ -103,7 +111,9 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const final: FinalMetrics = {
     trainLoss: run.session.trainLoss,
     evalLoss: ev.loss,
-    ...(run.model.task === 'classify' ? { evalAccuracy: ev.accuracy } : { evalBitsPerChar: ev.loss / Math.LN2 }),
+    ...(run.model.task === 'classify'
+      ? { evalAccuracy: ev.accuracy }
+      : { evalBitsPerChar: ev.loss / Math.LN2 }),
     trainingFlops: run.session.trainingFlops,
     executedFlops: run.session.executedFlops,
     wallSeconds: run.session.elapsedMs / 1000,
@@ -118,7 +128,10 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
 async function checkpoint(runId: string, run: PreparedRun): Promise<void> {
   try {
     const { safetensors } = await exportRun(run, true);
-    const bytes = safetensors.buffer.slice(safetensors.byteOffset, safetensors.byteOffset + safetensors.byteLength) as ArrayBuffer;
+    const bytes = safetensors.buffer.slice(
+      safetensors.byteOffset,
+      safetensors.byteOffset + safetensors.byteLength,
+    ) as ArrayBuffer;
     post({ type: 'checkpoint', runId, step: run.session.step, safetensors: bytes }, [bytes]);
   } catch {
     // A failed snapshot must not stop training; the next evaluation tries again.
@@ -127,12 +140,24 @@ async function checkpoint(runId: string, run: PreparedRun): Promise<void> {
 
 async function exportCurrent(runId: string, withOptimizer: boolean): Promise<void> {
   if (!current || current.id !== runId) {
-    post({ type: 'error', runId, code: 'CHECKPOINT_MISMATCH', message: 'This run is no longer loaded in the GPU worker; only the most recent run can be exported.' });
+    post({
+      type: 'error',
+      runId,
+      code: 'CHECKPOINT_MISMATCH',
+      message:
+        'This run is no longer loaded in the GPU worker; only the most recent run can be exported.',
+    });
     return;
   }
   const { safetensors, config } = await exportRun(current.run, withOptimizer);
-  const bytes = safetensors.buffer.slice(safetensors.byteOffset, safetensors.byteOffset + safetensors.byteLength) as ArrayBuffer;
-  post({ type: 'exported', runId, safetensors: bytes, configJson: JSON.stringify(config, null, 2) }, [bytes]);
+  const bytes = safetensors.buffer.slice(
+    safetensors.byteOffset,
+    safetensors.byteOffset + safetensors.byteLength,
+  ) as ArrayBuffer;
+  post(
+    { type: 'exported', runId, safetensors: bytes, configJson: JSON.stringify(config, null, 2) },
+    [bytes],
+  );
 }
 
 async function heatmap(runId: string, layer: string): Promise<void> {
@@ -140,13 +165,29 @@ async function heatmap(runId: string, layer: string): Promise<void> {
   const entry = current.run.sparsity?.entries.find((e) => e.weight.name === layer);
   if (!entry) return;
   const values = await backend.read(entry.mask.storage);
-  post({ type: 'heatmap', runId, heatmap: maskHeatmap(values, entry.mask.rows, entry.mask.cols, layer, current.run.session.step) });
+  post({
+    type: 'heatmap',
+    runId,
+    heatmap: maskHeatmap(values, entry.mask.rows, entry.mask.cols, layer, current.run.session.step),
+  });
 }
 
 function reportError(e: unknown, runId?: string): void {
   if (isSiftError(e)) post({ type: 'error', runId, code: e.code, message: e.message });
-  else post({ type: 'error', runId, code: 'UNKNOWN', message: e instanceof Error ? e.message : String(e) });
-  if (runId) post({ type: 'state', runId, state: 'failed', message: e instanceof Error ? e.message : String(e) });
+  else
+    post({
+      type: 'error',
+      runId,
+      code: 'UNKNOWN',
+      message: e instanceof Error ? e.message : String(e),
+    });
+  if (runId)
+    post({
+      type: 'state',
+      runId,
+      state: 'failed',
+      message: e instanceof Error ? e.message : String(e),
+    });
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
@@ -180,7 +221,11 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
           break;
         default: {
           const unknown: never = msg;
-          post({ type: 'error', code: 'UNKNOWN', message: `unknown message ${JSON.stringify(unknown)}` });
+          post({
+            type: 'error',
+            code: 'UNKNOWN',
+            message: `unknown message ${JSON.stringify(unknown)}`,
+          });
         }
       }
     } catch (e) {

@@ -13,15 +13,35 @@ import type { GpuRuntime } from '../runtime';
 const WG = 256;
 
 export const UNARY_CODES: Record<UnaryOp, number> = {
-  neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, relu: 5, gelu: 6, tanh: 7, sigmoid: 8,
-  square: 9, scale: 10, 'add-scalar': 11, 'pow-scalar': 12,
+  neg: 0,
+  exp: 1,
+  log: 2,
+  sqrt: 3,
+  abs: 4,
+  relu: 5,
+  gelu: 6,
+  tanh: 7,
+  sigmoid: 8,
+  square: 9,
+  scale: 10,
+  'add-scalar': 11,
+  'pow-scalar': 12,
 };
 
 export const BINARY_CODES: Record<BinaryOp, number> = {
-  add: 0, sub: 1, mul: 2, div: 3, pow: 4, max: 5, min: 6,
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  pow: 4,
+  max: 5,
+  min: 6,
 };
 
-const unaryParams = [['n', 'u32'], ['alpha', 'f32']] as const;
+const unaryParams = [
+  ['n', 'u32'],
+  ['alpha', 'f32'],
+] as const;
 
 export const unaryForwardKernel = defineKernel({
   name: 'unary_forward',
@@ -40,7 +60,8 @@ export const unaryBackwardKernel = defineKernel({
 });
 
 const MAX_RANK = 6;
-const dimNames = (p: string) => Array.from({ length: MAX_RANK }, (_, i) => [`${p}${i}`, 'u32'] as const);
+const dimNames = (p: string) =>
+  Array.from({ length: MAX_RANK }, (_, i) => [`${p}${i}`, 'u32'] as const);
 
 export const binaryKernel = defineKernel({
   name: 'binary_broadcast',
@@ -71,15 +92,33 @@ export const fillKernel = defineKernel({
   source: fillSource,
   entryPoint: 'fill',
   bindings: ['write'],
-  params: [['n', 'u32'], ['value', 'f32']],
+  params: [
+    ['n', 'u32'],
+    ['value', 'f32'],
+  ],
 });
 
-export function unary(rt: GpuRuntime, op: UnaryOp, x: GPUBuffer, y: GPUBuffer, n: number, alpha = 0): void {
-  rt.dispatch(unaryForwardKernel, [x, y], { n, alpha }, grid1d(ceilDiv(n, WG)), { OP: UNARY_CODES[op] });
+export function unary(
+  rt: GpuRuntime,
+  op: UnaryOp,
+  x: GPUBuffer,
+  y: GPUBuffer,
+  n: number,
+  alpha = 0,
+): void {
+  rt.dispatch(unaryForwardKernel, [x, y], { n, alpha }, grid1d(ceilDiv(n, WG)), {
+    OP: UNARY_CODES[op],
+  });
 }
 
 export function unaryBackward(
-  rt: GpuRuntime, op: UnaryOp, x: GPUBuffer, dy: GPUBuffer, dx: GPUBuffer, n: number, alpha = 0,
+  rt: GpuRuntime,
+  op: UnaryOp,
+  x: GPUBuffer,
+  dy: GPUBuffer,
+  dx: GPUBuffer,
+  n: number,
+  alpha = 0,
 ): void {
   rt.dispatch(unaryBackwardKernel, [x, dy, dx], { n, alpha }, grid1d(ceilDiv(n, WG)), {
     OP: UNARY_CODES[op],
@@ -87,10 +126,16 @@ export function unaryBackward(
 }
 
 export function binary(
-  rt: GpuRuntime, op: BinaryOp, a: GPUBuffer, b: GPUBuffer, out: GPUBuffer, plan: BroadcastPlan,
+  rt: GpuRuntime,
+  op: BinaryOp,
+  a: GPUBuffer,
+  b: GPUBuffer,
+  out: GPUBuffer,
+  plan: BroadcastPlan,
 ): void {
   const rank = plan.outShape.length;
-  if (rank > MAX_RANK) throw new Error(`binary_broadcast supports rank <= ${MAX_RANK}, got ${rank}`);
+  if (rank > MAX_RANK)
+    throw new Error(`binary_broadcast supports rank <= ${MAX_RANK}, got ${rank}`);
   const params: Record<string, number> = { rank, n: plan.outShape.reduce((x, y) => x * y, 1) };
   for (let i = 0; i < MAX_RANK; i++) {
     params[`d${i}`] = plan.outShape[i] ?? 1;
@@ -107,7 +152,12 @@ export function accumulate(rt: GpuRuntime, dst: GPUBuffer, src: GPUBuffer, n: nu
 }
 
 export function selectWhere(
-  rt: GpuRuntime, cond: GPUBuffer, a: GPUBuffer, b: GPUBuffer, out: GPUBuffer, n: number,
+  rt: GpuRuntime,
+  cond: GPUBuffer,
+  a: GPUBuffer,
+  b: GPUBuffer,
+  out: GPUBuffer,
+  n: number,
 ): void {
   rt.dispatch(selectKernel, [cond, a, b, out], { n }, grid1d(ceilDiv(n, WG)));
 }
