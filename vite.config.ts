@@ -6,7 +6,12 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 1500 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 1500,
+    // bench.html: the browser half of `npm run bench` (src/bench/browser-bench.ts).
+    rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
+  },
   test: {
     // Two cores and a software GPU: one forked worker, generous timeouts.
     pool: 'forks',

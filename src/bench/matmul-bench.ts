@@ -1,8 +1,11 @@
-// Matmul throughput at the shapes BENCHMARKS.md tracks: square 256/512/1024 and a tall-skinny one.
-import type { WebGpuBackend } from '../gpu/backend';
-import type { MatmulPlan } from '../tensor/backend';
+// Matmul throughput at the shapes BENCHMARKS.md tracks: square 256/512/1024 and a tall-skinny
+// one (a batch of activations times a small weight). Runs unchanged in Node and in a page.
 import { Rng } from '../common/rng';
-import { timeGpu } from './timing';
+import type { WebGpuBackend } from '../gpu/backend';
+import { matmulVariant, matmulWith, type MatmulVariant } from '../gpu/kernels/matmul';
+import { buf } from '../gpu/storage';
+import type { MatmulPlan } from '../tensor/backend';
+import { gflops, timeGpu, type TimingOptions } from './timing';
 
 export interface MatmulCase {
   name: string;
@@ -19,30 +22,61 @@ export const matmulCases: MatmulCase[] = [
 ];
 
 export interface MatmulResult extends MatmulCase {
+  variant: MatmulVariant;
   ms: number;
   gflops: number;
 }
+
+export const matmulFlops = (c: MatmulCase): number => 2 * c.m * c.n * c.k;
 
 export function randomArray(n: number, seed: number): Float32Array {
   const rng = new Rng(seed);
   return Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
 }
 
-export async function benchMatmul(gpu: WebGpuBackend, cases = matmulCases): Promise<MatmulResult[]> {
+/** Timing budget per case: enough repeats of the small ones, two rounds of the big one. */
+export function matmulTiming(c: MatmulCase): TimingOptions {
+  const big = matmulFlops(c) >= 2e9;
+  return { minMs: big ? 1000 : 400, maxIterations: 50, rounds: 2 };
+}
+
+export interface BenchMatmulOptions {
+  cases?: readonly MatmulCase[];
+  /** Kernel variant to time (default: the one the runtime would choose). */
+  variant?: MatmulVariant;
+  /** Called after each case, e.g. to print progress. */
+  onResult?: (r: MatmulResult) => void;
+}
+
+/** C = A @ B (row-major, no transposes) per case, in GFLOP/s (2 m n k flops per product). */
+export async function benchMatmul(
+  gpu: WebGpuBackend,
+  { cases = matmulCases, variant = matmulVariant(gpu.rt), onResult }: BenchMatmulOptions = {},
+): Promise<MatmulResult[]> {
   const results: MatmulResult[] = [];
   for (const c of cases) {
     const plan: MatmulPlan = {
-      batch: 1, m: c.m, n: c.n, k: c.k, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0,
+      batch: 1,
+      m: c.m,
+      n: c.n,
+      k: c.k,
+      transA: false,
+      transB: false,
+      aBatchStride: 0,
+      bBatchStride: 0,
     };
     const a = gpu.upload(randomArray(c.m * c.k, 1));
     const b = gpu.upload(randomArray(c.k * c.n, 2));
-    const { msPerIteration } = await timeGpu(gpu.rt, () => gpu.release(gpu.matmul(a, b, plan)), {
-      minMs: c.m >= 1024 ? 1500 : 500,
-      maxIterations: 50,
-    });
-    gpu.release(a);
-    gpu.release(b);
-    results.push({ ...c, ms: msPerIteration, gflops: (2 * c.m * c.n * c.k) / (msPerIteration * 1e6) });
+    const out = gpu.ctx.alloc(c.m * c.n, 'bench.c');
+    const { msPerIteration } = await timeGpu(
+      gpu.rt,
+      () => matmulWith(variant, gpu.rt, buf(a), buf(b), out.buffer, plan),
+      matmulTiming(c),
+    );
+    for (const s of [a, b, out]) gpu.release(s);
+    const r = { ...c, variant, ms: msPerIteration, gflops: gflops(matmulFlops(c), msPerIteration) };
+    results.push(r);
+    onResult?.(r);
   }
   return results;
 }

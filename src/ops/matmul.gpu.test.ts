@@ -24,16 +24,27 @@ describe.each(MATMUL_VARIANTS)('matmul kernel vs CPU reference (%s)', (variant) 
             }
             setMatmulVariant(rt, variant);
             const plan: MatmulPlan = {
-              batch, m, n, k, transA, transB,
+              batch,
+              m,
+              n,
+              k,
+              transA,
+              transB,
               aBatchStride: m * k,
               bBatchStride: broadcastB ? 0 : k * n,
             };
             const a = randomValues(batch * m * k, m + k);
             const b = randomValues((broadcastB ? 1 : batch) * k * n, n + 7);
-            const want = await cpuBackend.read(cpuBackend.matmul(cpuBackend.upload(a), cpuBackend.upload(b), plan));
+            const want = await cpuBackend.read(
+              cpuBackend.matmul(cpuBackend.upload(a), cpuBackend.upload(b), plan),
+            );
             const got = await gpu.read(gpu.matmul(gpu.upload(a), gpu.upload(b), plan));
             // float32 sums of K products of values in [-1, 1): error grows like sqrt(K) * eps.
-            expectClose(got, want, { atol: 2e-6 * Math.sqrt(k) * 4, rtol: 1e-4, label: `matmul ${variant}` });
+            expectClose(got, want, {
+              atol: 2e-6 * Math.sqrt(k) * 4,
+              rtol: 1e-4,
+              label: `matmul ${variant}`,
+            });
           });
         }
       }
