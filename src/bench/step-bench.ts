@@ -4,7 +4,12 @@
 import type { ReadDataFile } from '../data/builtin';
 import type { WebGpuBackend } from '../gpu/backend';
 import { WebGpuSparseBackend } from '../gpu/sparse-backend';
-import { defaultRunConfig, parseRunConfig, type RunConfig, type TransformName } from '../spec/run-config';
+import {
+  defaultRunConfig,
+  parseRunConfig,
+  type RunConfig,
+  type TransformName,
+} from '../spec/run-config';
 import { loadData, prepareRun, type LoadedData } from '../train/setup';
 
 export interface StepBenchCase {
@@ -28,11 +33,20 @@ export interface StepBenchResult extends StepBenchCase {
   paths: string;
 }
 
-const TRANSFORMS: TransformName[] = ['sparse-wide', 'sparse-parallel', 'sparse-factorized', 'sparse-doped'];
+const TRANSFORMS: TransformName[] = [
+  'sparse-wide',
+  'sparse-parallel',
+  'sparse-factorized',
+  'sparse-doped',
+];
 
 export function stepBenchCases(sparsities = [0.5, 0.75, 0.9], batchSize = 16): StepBenchCase[] {
-  const cases: StepBenchCase[] = [{ model: 'resnet-mini', transform: 'dense', sparsity: 0, batchSize }];
-  for (const s of sparsities) for (const t of TRANSFORMS) cases.push({ model: 'resnet-mini', transform: t, sparsity: s, batchSize });
+  const cases: StepBenchCase[] = [
+    { model: 'resnet-mini', transform: 'dense', sparsity: 0, batchSize },
+  ];
+  for (const s of sparsities)
+    for (const t of TRANSFORMS)
+      cases.push({ model: 'resnet-mini', transform: t, sparsity: s, batchSize });
   cases.push({ model: 'gpt-tiny', transform: 'dense', sparsity: 0, batchSize: 8 });
   cases.push({ model: 'gpt-tiny', transform: 'sparse-wide', sparsity: 0.75, batchSize: 8 });
   return cases;

@@ -11,6 +11,8 @@ import { benchConv, convCases, convLabel, type ConvResult } from '../bench/conv-
 import { benchMatmul, matmulCases, type MatmulResult } from '../bench/matmul-bench';
 import { fixed, formatTable, type BrowserBenchResults } from '../bench/report';
 import { benchSparseLinear, type SparseBenchResult } from '../bench/sparse-bench';
+import { benchTrainingSteps, stepBenchCases, type StepBenchResult } from '../bench/step-bench';
+import { nodeDataFiles } from '../data/builtin-node';
 import { WebGpuBackend } from '../gpu/backend';
 import {
   autotuneMatmul,
@@ -27,7 +29,8 @@ const USAGE = `usage: npm run bench [-- options]
   --browser-only   skip the Node half
   --quick          256 and 512 only, fewer conv shapes, no sparse table
   --all-variants   also time every matmul kernel variant (slow on a software GPU)
-  --no-conv        skip conv2d;  --no-sparse  skip the sparse layer table`;
+  --no-conv        skip conv2d;  --no-sparse  skip the sparse layer table
+  --no-steps       skip whole training steps (resnet-mini per transform and s, gpt-tiny)`;
 
 const OPTIONS = {
   json: { type: 'string' },
@@ -37,6 +40,7 @@ const OPTIONS = {
   'all-variants': { type: 'boolean', default: false },
   'no-conv': { type: 'boolean', default: false },
   'no-sparse': { type: 'boolean', default: false },
+  'no-steps': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -69,6 +73,7 @@ export interface NodeBenchResults {
   variants: MatmulResult[];
   conv: ConvResult[];
   sparse: SparseBenchResult | null;
+  steps: StepBenchResult[];
 }
 
 export interface BenchReport {
@@ -132,7 +137,55 @@ async function nodeHalf(opts: Options, io: CliIo): Promise<NodeBenchResults> {
     if (!opts['no-sparse'] && !opts.quick) {
       sparse = await benchSparseLinear(rt, { log: (line) => io.out(`  ${line}\n`) });
     }
-    return { adapter: rt.adapterName, matmulVariant: variant, matmul, variants, conv, sparse };
+    let steps: StepBenchResult[] = [];
+    if (!opts['no-steps']) {
+      io.out('  training steps (forward + backward + optimiser + mask work):\n');
+      steps = await benchTrainingSteps(gpu, nodeDataFiles(), {
+        cases: opts.quick ? stepBenchCases([0.75]) : stepBenchCases(),
+        log: (line) => io.out(`    ${line}\n`),
+      });
+      io.out(
+        formatTable(
+          [
+            'model',
+            'transform',
+            's',
+            'ms/step',
+            'vs dense',
+            'submits',
+            'dispatches',
+            'readbacks',
+            'new buffers',
+            'GFLOP',
+            'executed',
+            'sparse path',
+          ],
+          steps.map((r) => [
+            r.model,
+            r.transform,
+            String(r.sparsity),
+            fixed(r.msPerStep, 0),
+            `${fixed(r.vsDense, 2)}x`,
+            fixed(r.submitsPerStep, 1),
+            fixed(r.dispatchesPerStep, 0),
+            fixed(r.readbacksPerStep, 1),
+            fixed(r.buffersCreatedPerStep, 1),
+            fixed(r.gflops, 2),
+            fixed(r.executedGflops, 2),
+            r.paths,
+          ]),
+        ).join('\n') + '\n',
+      );
+    }
+    return {
+      adapter: rt.adapterName,
+      matmulVariant: variant,
+      matmul,
+      variants,
+      conv,
+      sparse,
+      steps,
+    };
   } finally {
     rt.destroy();
   }

@@ -22,9 +22,11 @@ describe('kernel choice', () => {
     expect(defaultKernelProfile('NVIDIA H100')).toBe(UNMEASURED_GPU_PROFILE);
   });
 
-  it('on SwiftShader takes the compressed path at every density', () => {
-    for (const d of [1, 0.5, 0.25, 0.1, 0.05, 0])
+  it('on SwiftShader takes the compressed path below the measured crossover only', () => {
+    for (const d of [0.15, 0.1, 0.05, 0])
       expect(chooseLinearKernel(shape, d, SWIFTSHADER_PROFILE)).toBe('csr');
+    for (const d of [1, 0.5, 0.25])
+      expect(chooseLinearKernel(shape, d, SWIFTSHADER_PROFILE)).toBe('masked-dense');
   });
 
   it('applies the threshold inclusively, and per-shape thresholds first', () => {
