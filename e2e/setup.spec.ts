@@ -75,16 +75,20 @@ test('a link reproduces a setup; bad values fall back with a visible note', asyn
   await expect(notes).toContainText('transform was ignored');
   await expect(notes).toContainText('sparsity was ignored');
   await expect(notes).toContainText('batchSize was ignored');
-  await expect(page.getByTestId('transform-dense')).toHaveAttribute('aria-checked', 'true');
+  // The defaults take their place: Sparse Wide at s = 0.75.
+  await expect(page.getByTestId('transform-sparse-wide')).toHaveAttribute('aria-checked', 'true');
   await expect(page.getByTestId('sparsity-value')).toHaveText('0.75');
   await expect(page.getByTestId('field-steps')).toHaveValue('20');
   await page.screenshot({ path: 'e2e/artifacts/url-fallback-1280x800.png' });
 
   // Pasting a link into the same tab applies it too.
   await page.evaluate(
-    () => (location.hash = '#model=resnet-mini&transform=sparse-wide&sparsity=0.9&seed=oops'),
+    () => (location.hash = '#model=resnet-mini&transform=sparse-factorized&sparsity=0.9&seed=oops'),
   );
-  await expect(page.getByTestId('transform-sparse-wide')).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByTestId('transform-sparse-factorized')).toHaveAttribute(
+    'aria-checked',
+    'true',
+  );
   await expect(notes).toContainText('seed was ignored');
 });
 
