@@ -41,9 +41,12 @@ describe('sparse benchmark', () => {
     expect(profile.measured).toBe(true);
     const threshold = profile.byShape!['6x10x7'];
     expect([0, 0.5, 1]).toContain(threshold);
-    expect(chooseLinearKernel(shape, threshold, profile)).toBe(
-      threshold > 0 ? 'csr' : 'masked-dense',
-    );
+    // Which threshold wins depends on timing; whichever it is, it must drive the choice: at or
+    // below it the compressed path, above it masked-dense.
+    expect(chooseLinearKernel(shape, threshold, profile)).toBe('csr');
+    if (threshold < 1) {
+      expect(chooseLinearKernel(shape, threshold + 0.01, profile)).toBe('masked-dense');
+    }
   });
 });
 
