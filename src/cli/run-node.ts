@@ -2,7 +2,7 @@
 // trains with a progress line on stderr, and returns the history and final metrics.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { isSiftError, SiftError } from '../common/errors';
+import { isSiftError } from '../common/errors';
 import { nodeDataFiles } from '../data/builtin-node';
 import { WebGpuBackend } from '../gpu/backend';
 import { createNodeRuntime } from '../gpu/node-gpu';
@@ -105,9 +105,4 @@ function progressLine(p: MetricPoint, config: RunConfig, elapsedMs: number): str
 
 function toArrayBuffer(b: Buffer): ArrayBuffer {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-}
-
-export function requireFinite(n: number, what: string): number {
-  if (!Number.isFinite(n)) throw new SiftError('CONFIG_INVALID', `${what} must be a number`);
-  return n;
 }

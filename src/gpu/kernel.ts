@@ -67,3 +67,13 @@ export function grid1d(count: number): [number, number, number] {
   if (count <= MAX_GROUPS_PER_DIM) return [Math.max(1, count), 1, 1];
   return [MAX_GROUPS_PER_DIM, ceilDiv(count, MAX_GROUPS_PER_DIM), 1];
 }
+
+/**
+ * Threads for a workgroup that tree-reduces a row of `length` values: the length rounded up to a
+ * power of two (the tree needs one), at most 256 (the largest workgroup WebGPU guarantees), so
+ * short rows do not pay for idle threads at every barrier. On SwiftShader 4096 rows of 7 took
+ * 4.9 s with 256 threads, 0.42 s with 32 and 18 ms with 1. At most 9 pipeline variants.
+ */
+export function reductionThreads(length: number): number {
+  return Math.min(256, 2 ** Math.ceil(Math.log2(Math.max(1, length))));
+}

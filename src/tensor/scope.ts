@@ -35,27 +35,6 @@ export function scope<T>(fn: () => T): T {
   return result;
 }
 
-/** Async variant: the scope stays open across awaits, so only one may run at a time. */
-export async function scopeAsync<T>(fn: () => Promise<T>): Promise<T> {
-  const tracked = new Set<Tensor>();
-  stack.push(tracked);
-  let result: T;
-  try {
-    result = await fn();
-  } catch (e) {
-    stack.splice(stack.indexOf(tracked), 1);
-    for (const t of tracked) t.dispose();
-    throw e;
-  }
-  stack.splice(stack.indexOf(tracked), 1);
-  const survivors = collectTensors(result);
-  for (const t of tracked) {
-    if (survivors.has(t)) stack[stack.length - 1]?.add(t);
-    else t.dispose();
-  }
-  return result;
-}
-
 function collectTensors(value: unknown, out = new Set<Tensor>(), depth = 0): Set<Tensor> {
   if (value === null || typeof value !== 'object' || depth > 4) return out;
   if (isTensor(value)) {

@@ -124,7 +124,6 @@ function accumulateLeaf(leaf: Tensor, g: Tensor): void {
     name: `${leaf.name}.grad`,
   });
   leaf.backend.assign(owned.storage, g.storage);
-  owned.isGradOf = leaf;
   leaf.grad = keep(owned);
 }
 

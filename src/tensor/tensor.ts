@@ -25,8 +25,6 @@ export class Tensor {
   requiresGrad: boolean;
   grad: Tensor | null = null;
   creator: Creator | null = null;
-  /** Set on tensors held as a leaf's .grad, so one gradient is never owned twice. */
-  isGradOf: Tensor | null = null;
   name: string;
   private storageRef: Storage | null;
 
@@ -96,10 +94,6 @@ export class Tensor {
   toString(): string {
     return `Tensor(${this.name || this.id}, [${this.shape.join(', ')}])`;
   }
-}
-
-export function fromStorage(backend: Backend, storage: Storage, shape: Shape): Tensor {
-  return new Tensor(backend, storage, shape);
 }
 
 export function tensor(

@@ -146,10 +146,6 @@ export class SparsityController implements SparsityHooks {
     }));
   }
 
-  maskOf(name: string): Mask | undefined {
-    return this.entries.find((e) => e.weight.name === name)?.mask;
-  }
-
   dispose(): void {
     for (const { mask, state, weight } of this.entries) {
       if (state) releaseSparseState(state);

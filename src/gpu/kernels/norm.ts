@@ -10,16 +10,10 @@ import batchNormApplySource from '../../../shaders/batchnorm-apply.wgsl?raw';
 import batchNormBackwardSource from '../../../shaders/batchnorm-backward.wgsl?raw';
 import type { NormGrads, NormStats, Storage } from '../../tensor/backend';
 import type { GpuContext } from '../context';
-import { ceilDiv, defineKernel, grid1d } from '../kernel';
+import { ceilDiv, defineKernel, grid1d, reductionThreads } from '../kernel';
 import { buf } from '../storage';
 import { fill } from './elementwise';
 
-// Threads per row or channel: the reduced length rounded up to a power of two (the tree needs
-// one), at most 256, the largest workgroup WebGPU guarantees. Short rows then do not pay for idle
-// threads at every barrier (over 10x on SwiftShader; see rowThreads in softmax.ts).
-function reduceThreads(length: number): number {
-  return Math.min(256, 2 ** Math.ceil(Math.log2(Math.max(1, length))));
-}
 // layernorm_param_grads: columns per workgroup x threads per column (32 x 8 = 256 threads).
 const PARAM_TILE_C = 32;
 const PARAM_ROW_LANES = 8;
@@ -119,7 +113,7 @@ export function layerNorm(
       [buf(x), buf(gamma), buf(beta), out.buffer, mean.buffer, rstd.buffer],
       { rows, cols, eps },
       grid1d(rows),
-      { WG: reduceThreads(cols) },
+      { WG: reductionThreads(cols) },
     );
   }
   return { out, mean, rstd };
@@ -151,7 +145,7 @@ export function layerNormBackward(
     [buf(x), buf(gamma), buf(dy), buf(mean), buf(rstd), dx.buffer],
     { rows, cols },
     grid1d(rows),
-    { WG: reduceThreads(cols) },
+    { WG: reductionThreads(cols) },
   );
   ctx.rt.dispatch(
     layerNormParamGradsKernel,
@@ -185,7 +179,7 @@ export function batchNormTrain(
       [buf(x), buf(gamma), buf(beta), out.buffer, mean.buffer, rstd.buffer],
       { n, channels, spatial, eps },
       grid1d(channels),
-      { WG: reduceThreads(n * spatial) },
+      { WG: reductionThreads(n * spatial) },
     );
   }
   return { out, mean, rstd };
@@ -242,7 +236,7 @@ export function batchNormBackward(
     [buf(x), buf(gamma), buf(dy), buf(mean), buf(rstd), dx.buffer, dgamma.buffer, dbeta.buffer],
     { n, channels, spatial },
     grid1d(channels),
-    { WG: reduceThreads(n * spatial) },
+    { WG: reductionThreads(n * spatial) },
   );
   return { dx, dgamma, dbeta };
 }
