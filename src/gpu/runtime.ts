@@ -32,6 +32,8 @@ export class GpuRuntime {
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
   readonly counters: RuntimeCounters = { submits: 0, dispatches: 0, readbacks: 0, uploads: 0 };
+  /** Dispatches per kernel name since the runtime was made: where a step's dispatches go. */
+  readonly dispatchesByKernel = new Map<string, number>();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private readonly arena: GPUBuffer;
@@ -104,6 +106,7 @@ export class GpuRuntime {
     pass.setBindGroup(0, bindGroup, [offset]);
     pass.dispatchWorkgroups(workgroups[0], workgroups[1], workgroups[2]);
     this.counters.dispatches++;
+    this.dispatchesByKernel.set(kernel.name, (this.dispatchesByKernel.get(kernel.name) ?? 0) + 1);
     if (this.options.debug) {
       const name = kernel.name;
       void this.device.popErrorScope().then((err) => {
