@@ -3,6 +3,10 @@
 import type {
   AdamWParams,
   Backend,
+  BatchNormBackwardArgs,
+  BatchNormGrads,
+  BatchNormPlan,
+  BatchNormTrainArgs,
   BinaryOp,
   BroadcastPlan,
   Conv2dPlan,
@@ -169,16 +173,8 @@ export class WebGpuBackend implements Backend {
     return norm.layerNormBackward(this.ctx, x, gamma, dy, mean, rstd, rows, cols);
   }
 
-  batchNormTrain(
-    x: Storage,
-    gamma: Storage,
-    beta: Storage,
-    n: number,
-    channels: number,
-    spatial: number,
-    eps: number,
-  ): NormStats {
-    return norm.batchNormTrain(this.ctx, x, gamma, beta, n, channels, spatial, eps);
+  batchNormTrain(args: BatchNormTrainArgs, plan: BatchNormPlan): NormStats {
+    return norm.batchNormTrain(this.ctx, args, plan);
   }
 
   batchNormApply(
@@ -194,17 +190,8 @@ export class WebGpuBackend implements Backend {
     return norm.batchNormApply(this.ctx, x, gamma, beta, mean, rstd, n, channels, spatial);
   }
 
-  batchNormBackward(
-    x: Storage,
-    gamma: Storage,
-    dy: Storage,
-    mean: Storage,
-    rstd: Storage,
-    n: number,
-    channels: number,
-    spatial: number,
-  ): NormGrads {
-    return norm.batchNormBackward(this.ctx, x, gamma, dy, mean, rstd, n, channels, spatial);
+  batchNormBackward(args: BatchNormBackwardArgs, plan: BatchNormPlan): BatchNormGrads {
+    return norm.batchNormBackward(this.ctx, args, plan);
   }
 
   im2col(x: Storage, plan: Conv2dPlan): Storage {

@@ -3,6 +3,10 @@
 import type {
   AdamWParams,
   Backend,
+  BatchNormBackwardArgs,
+  BatchNormGrads,
+  BatchNormPlan,
+  BatchNormTrainArgs,
   BinaryOp,
   BroadcastPlan,
   Conv2dPlan,
@@ -122,16 +126,8 @@ export class CpuBackend implements Backend {
   ): NormGrads {
     return norm.layerNormBackward(x, gamma, dy, mean, rstd, rows, cols);
   }
-  batchNormTrain(
-    x: Storage,
-    gamma: Storage,
-    beta: Storage,
-    n: number,
-    channels: number,
-    spatial: number,
-    eps: number,
-  ): NormStats {
-    return norm.batchNormTrain(x, gamma, beta, n, channels, spatial, eps);
+  batchNormTrain(args: BatchNormTrainArgs, plan: BatchNormPlan): NormStats {
+    return norm.batchNormTrain(args, plan);
   }
   batchNormApply(
     x: Storage,
@@ -145,17 +141,8 @@ export class CpuBackend implements Backend {
   ): Storage {
     return norm.batchNormApply(x, gamma, beta, mean, rstd, n, channels, spatial);
   }
-  batchNormBackward(
-    x: Storage,
-    gamma: Storage,
-    dy: Storage,
-    mean: Storage,
-    rstd: Storage,
-    n: number,
-    channels: number,
-    spatial: number,
-  ): NormGrads {
-    return norm.batchNormBackward(x, gamma, dy, mean, rstd, n, channels, spatial);
+  batchNormBackward(args: BatchNormBackwardArgs, plan: BatchNormPlan): BatchNormGrads {
+    return norm.batchNormBackward(args, plan);
   }
   im2col(x: Storage, plan: Conv2dPlan): Storage {
     return conv.im2col(x, plan);

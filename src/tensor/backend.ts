@@ -103,6 +103,55 @@ export interface NormGrads {
   dbeta: Storage;
 }
 
+/**
+ * Training-mode batch norm over x (n, channels, spatial) with what a ResNet puts right after it
+ * fused in: out = relu?(gamma * (x - mean) * rstd + beta + residual?).
+ */
+export interface BatchNormPlan {
+  n: number;
+  channels: number;
+  spatial: number;
+  eps: number;
+  /** Weight of this batch in the running statistics (PyTorch's momentum, 0.1 by default). */
+  momentum: number;
+  /** A residual shaped like x is added after the affine map. */
+  residual: boolean;
+  /** The output goes through max(0, .) last. */
+  relu: boolean;
+}
+
+export interface BatchNormTrainArgs {
+  x: Storage;
+  gamma: Storage;
+  beta: Storage;
+  /** Given exactly when plan.residual. */
+  residual: Storage | null;
+  /**
+   * PyTorch's running statistics, updated in place: running = (1 - momentum) * running +
+   * momentum * batch, with the unbiased batch variance for runningVar.
+   */
+  runningMean: Storage;
+  runningVar: Storage;
+}
+
+export interface BatchNormBackwardArgs {
+  x: Storage;
+  gamma: Storage;
+  dy: Storage;
+  mean: Storage;
+  rstd: Storage;
+  /** The forward's output: its sign is the ReLU's mask (read only when plan.relu). */
+  out: Storage;
+}
+
+export interface BatchNormGrads extends NormGrads {
+  /**
+   * The residual's gradient, dy through the ReLU: given when plan.residual and plan.relu (without
+   * the ReLU it is dy itself).
+   */
+  dresidual: Storage | null;
+}
+
 export interface SgdParams {
   lr: number;
   momentum: number;
@@ -201,18 +250,11 @@ export interface Backend {
     cols: number,
   ): NormGrads;
   /**
-   * Batch statistics of x shaped (n, channels, spatial) over n and spatial, normalised with them.
-   * `mean`/`rstd` are per channel.
+   * Batch statistics of x shaped (n, channels, spatial) over n and spatial, normalised with them,
+   * the residual added and the ReLU applied as `plan` says; the running statistics are updated in
+   * place. `mean`/`rstd` are per channel.
    */
-  batchNormTrain(
-    x: Storage,
-    gamma: Storage,
-    beta: Storage,
-    n: number,
-    channels: number,
-    spatial: number,
-    eps: number,
-  ): NormStats;
+  batchNormTrain(args: BatchNormTrainArgs, plan: BatchNormPlan): NormStats;
   /** Normalise with given per-channel mean and rstd (eval mode). */
   batchNormApply(
     x: Storage,
@@ -224,16 +266,7 @@ export interface Backend {
     channels: number,
     spatial: number,
   ): Storage;
-  batchNormBackward(
-    x: Storage,
-    gamma: Storage,
-    dy: Storage,
-    mean: Storage,
-    rstd: Storage,
-    n: number,
-    channels: number,
-    spatial: number,
-  ): NormGrads;
+  batchNormBackward(args: BatchNormBackwardArgs, plan: BatchNormPlan): BatchNormGrads;
 
   // convolution helpers (conv = im2col + matmul)
   /** x (N, C, H, W) -> cols (N * OH * OW, C * KH * KW), zeros where the window hits padding. */
