@@ -78,6 +78,12 @@ export class WebGpuBackend implements Backend {
     if (src.size > 0) this.rt.copy(buf(src), buf(dst), src.size * 4);
   }
 
+  clone(src: Storage): Storage {
+    const out = this.alloc(src.size);
+    this.assign(out, src);
+    return out;
+  }
+
   unary(op: UnaryOp, x: Storage, alpha = 0): Storage {
     const out = this.alloc(x.size);
     ew.unary(this.rt, op, buf(x), out.buffer, x.size, alpha);

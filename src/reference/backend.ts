@@ -56,6 +56,9 @@ export class CpuBackend implements Backend {
   assign(dst: Storage, src: Storage): void {
     cpu(dst).set(cpu(src));
   }
+  clone(src: Storage): Storage {
+    return wrap(Float64Array.from(cpu(src)));
+  }
 
   unary(op: UnaryOp, x: Storage, alpha?: number): Storage {
     return ew.unary(op, x, alpha);

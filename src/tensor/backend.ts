@@ -190,6 +190,8 @@ export interface Backend {
   release(s: Storage): void;
   /** Copy `src` into `dst` in place (same size). */
   assign(dst: Storage, src: Storage): void;
+  /** A new storage holding a copy of `src` (a buffer copy on the GPU, no kernel). */
+  clone(src: Storage): Storage;
 
   // elementwise
   unary(op: UnaryOp, x: Storage, alpha?: number): Storage;
