@@ -2,6 +2,7 @@
 // one dispatch (rarely two) per primitive into the runtime's open batch.
 import type {
   AdamWParams,
+  Arena,
   Backend,
   BatchNormBackwardArgs,
   BatchNormGrads,
@@ -33,8 +34,7 @@ import * as random from './kernels/random';
 import * as reduce from './kernels/reduce';
 import * as softmax from './kernels/softmax';
 import type { GpuRuntime } from './runtime';
-import type { GpuStorage } from './storage';
-import { buf } from './storage';
+import { buf, GpuStorage } from './storage';
 
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu' as const;
@@ -82,6 +82,27 @@ export class WebGpuBackend implements Backend {
     const out = this.alloc(src.size);
     this.assign(out, src);
     return out;
+  }
+
+  arena(sizes: readonly number[], fillValue: number): Arena {
+    // Bind group offsets must be multiples of the device's storage alignment (256 bytes typically).
+    const align = this.rt.device.limits.minStorageBufferOffsetAlignment / 4;
+    const offsets: number[] = [];
+    let total = 0;
+    for (const size of sizes) {
+      offsets.push(total);
+      total += Math.ceil(Math.max(1, size) / align) * align;
+    }
+    const whole = this.fill(total, fillValue) as GpuStorage;
+    const parts = sizes.map(
+      (size, i) =>
+        new GpuStorage(whole.buffer, size, {
+          buffer: whole.buffer,
+          offset: offsets[i] * 4,
+          size: Math.max(1, size) * 4,
+        }),
+    );
+    return { whole, parts, offsets };
   }
 
   unary(op: UnaryOp, x: Storage, alpha = 0): Storage {

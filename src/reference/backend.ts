@@ -2,6 +2,7 @@
 // definitions and not from the WGSL, so the two can check each other.
 import type {
   AdamWParams,
+  Arena,
   Backend,
   BatchNormBackwardArgs,
   BatchNormGrads,
@@ -58,6 +59,17 @@ export class CpuBackend implements Backend {
   }
   clone(src: Storage): Storage {
     return wrap(Float64Array.from(cpu(src)));
+  }
+  arena(sizes: readonly number[], fillValue: number): Arena {
+    const offsets: number[] = [];
+    let total = 0;
+    for (const size of sizes) {
+      offsets.push(total);
+      total += size;
+    }
+    const whole = new Float64Array(total).fill(fillValue);
+    const parts = sizes.map((size, i) => wrap(whole.subarray(offsets[i], offsets[i] + size)));
+    return { whole: wrap(whole), parts, offsets };
   }
 
   unary(op: UnaryOp, x: Storage, alpha?: number): Storage {

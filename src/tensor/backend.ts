@@ -164,6 +164,17 @@ export interface SgdParams {
    * computed on the GPU (global-norm clipping, src/nn/optim/clip.ts) applies without a readback.
    */
   gradScaleBuffer?: Storage;
+  /**
+   * Weight decay by element range, for an arena holding parameter groups: element i takes the
+   * decay of the first range with i < end, the last range covering the rest whatever its end; at
+   * most MAX_DECAY_RANGES. Absent: `weightDecay` everywhere.
+   */
+  decayRanges?: readonly DecayRange[];
+  /**
+   * SIFT's 0/1 mask, the size of w: the gradient is masked before the update, the weight and the
+   * optimiser state after it (SIFT.md "Sparse training"), in the same pass.
+   */
+  mask?: Storage;
 }
 
 export interface AdamWParams {
@@ -177,6 +188,32 @@ export interface AdamWParams {
   gradScale: number;
   /** As SgdParams.gradScaleBuffer: a 1-element device-side gradient factor. */
   gradScaleBuffer?: Storage;
+  /** As SgdParams.decayRanges (decoupled decay here). */
+  decayRanges?: readonly DecayRange[];
+  /** As SgdParams.mask: gradient, weight and both moments masked. */
+  mask?: Storage;
+}
+
+/** Elements below `end` (and above the previous range's end) decay by `weightDecay`. */
+export interface DecayRange {
+  end: number;
+  weightDecay: number;
+}
+
+/** How many weight decay ranges one optimiser pass takes (the shaders' uniform fields). */
+export const MAX_DECAY_RANGES = 4;
+
+/**
+ * One allocation holding several tensors (e.g. every parameter, so that one optimiser pass
+ * updates them all): `parts` are storages every primitive takes like any other, `whole` spans
+ * them, `offsets` are where each part starts in the whole (values; parts may be padded apart for
+ * the device's alignment). Values start at `fillValue`. Releasing a part does nothing; the owner
+ * releases `whole`, which frees them all.
+ */
+export interface Arena {
+  whole: Storage;
+  parts: Storage[];
+  offsets: number[];
 }
 
 export interface Backend {
@@ -192,6 +229,8 @@ export interface Backend {
   assign(dst: Storage, src: Storage): void;
   /** A new storage holding a copy of `src` (a buffer copy on the GPU, no kernel). */
   clone(src: Storage): Storage;
+  /** Tensors of `sizes` values in one allocation, each `fillValue` to start; see Arena. */
+  arena(sizes: readonly number[], fillValue: number): Arena;
 
   // elementwise
   unary(op: UnaryOp, x: Storage, alpha?: number): Storage;

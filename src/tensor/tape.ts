@@ -118,11 +118,11 @@ function accumulateLeaf(leaf: Tensor, g: Tensor): void {
     return;
   }
   // Own a private copy: the same gradient tensor may flow to several leaves or stay in the scope.
-  leaf.grad = keep(
-    new Tensor(leaf.backend, leaf.backend.clone(g.storage), leaf.shape, {
-      name: `${leaf.name}.grad`,
-    }),
-  );
+  const name = `${leaf.name}.grad`;
+  const be = leaf.backend;
+  if (leaf.gradSlot) be.assign(leaf.gradSlot, g.storage);
+  const storage = leaf.gradSlot ?? be.clone(g.storage);
+  leaf.grad = keep(new Tensor(be, storage, leaf.shape, { name }));
 }
 
 /** Release and clear the gradients of `params`. */

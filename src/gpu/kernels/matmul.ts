@@ -9,6 +9,7 @@ import registerSource from '../../../shaders/matmul-register.wgsl?raw';
 import type { MatmulPlan } from '../../tensor/backend';
 import { ceilDiv, defineKernel } from '../kernel';
 import type { GpuRuntime } from '../runtime';
+import type { BufferRef } from '../storage';
 
 const params = [
   ['m', 'u32'],
@@ -95,9 +96,9 @@ export function registerWorkgroup(m: number, n: number): [number, number] {
 /** c (batch, m, n) = op(a) @ op(b) with the runtime's chosen variant; see MatmulPlan for layouts. */
 export function matmul(
   rt: GpuRuntime,
-  a: GPUBuffer,
-  b: GPUBuffer,
-  c: GPUBuffer,
+  a: BufferRef,
+  b: BufferRef,
+  c: BufferRef,
   p: MatmulPlan,
 ): void {
   matmulWith(matmulVariant(rt), rt, a, b, c, p);
@@ -107,9 +108,9 @@ export function matmul(
 export function matmulWith(
   variant: MatmulVariant,
   rt: GpuRuntime,
-  a: GPUBuffer,
-  b: GPUBuffer,
-  c: GPUBuffer,
+  a: BufferRef,
+  b: BufferRef,
+  c: BufferRef,
   p: MatmulPlan,
 ): void {
   const values = {
