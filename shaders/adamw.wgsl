@@ -7,7 +7,7 @@
 //   w  = w - (lr / bias1) * m / (sqrt(v) / sqrt_bias2 + eps);  then w, m, v *= mask
 // with bias1 = 1 - beta1^t and sqrt_bias2 = sqrt(1 - beta2^t) computed on the host in float64.
 // The 0/1 mask is SIFT's (gradients masked before the step, weights and optimiser state after).
-// weight_decay(i) is decay0 below end0, decay1 below end1, decay2 below end2, else decay3.
+// weight_decay(i): lib-weight-decay.wgsl, concatenated in front (at most four decay groups).
 // Called by src/gpu/kernels/optim.ts. Dispatch: grid1d(ceil(n / 256)) workgroups of 256; one
 // parameter element per thread. HAS_SCALE_BUFFER = false leaves scale_buf unread (a 1-element
 // factor computed on the GPU by global-norm clipping, so clipping needs no readback);
@@ -30,24 +30,11 @@ struct Params {
   bias1: f32,         // 1 - beta1^t
   sqrt_bias2: f32,    // sqrt(1 - beta2^t)
   grad_scale: f32,    // host-side gradient factor
-  end0: u32,          // decoupled weight decay ranges: w *= 1 - lr * decay
-  end1: u32,
-  end2: u32,
-  decay0: f32,
-  decay1: f32,
-  decay2: f32,
-  decay3: f32,
+  decay: DecayRanges, // weight decay by element range (lib-weight-decay.wgsl)
 }
 
 override HAS_SCALE_BUFFER: bool = false;
 override HAS_MASK: bool = false;
-
-fn weight_decay(i: u32) -> f32 {
-  if (i < params.end0) { return params.decay0; }
-  if (i < params.end1) { return params.decay1; }
-  if (i < params.end2) { return params.decay2; }
-  return params.decay3;
-}
 
 @compute @workgroup_size(256)
 fn adamw_step(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
@@ -63,7 +50,7 @@ fn adamw_step(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: v
   let vi = params.beta2 * v[i] + (1.0 - params.beta2) * gi * gi;
   m[i] = mi * keep;
   v[i] = vi * keep;
-  let decayed = w[i] * (1.0 - params.lr * weight_decay(i));
+  let decayed = w[i] * (1.0 - params.lr * weight_decay(params.decay, i));
   let denom = sqrt(vi) / params.sqrt_bias2 + params.eps;
   w[i] = (decayed - (params.lr / params.bias1) * mi / denom) * keep;
 }

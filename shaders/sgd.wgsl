@@ -6,8 +6,7 @@
 //   w -= lr * update;  then w *= mask, buf *= mask
 // The 0/1 mask is SIFT's (../docs: gradients masked before the step, weights and optimiser
 // state after it), fused here instead of three more dispatches per sparse weight.
-// weight_decay(i) is decay0 below end0, decay1 below end1, decay2 below end2, else decay3: an
-// arena keeps parameter groups with one decay contiguous (at most four groups).
+// weight_decay(i): lib-weight-decay.wgsl, concatenated in front (at most four decay groups).
 // Called by src/gpu/kernels/optim.ts. Dispatch: grid1d(ceil(n / 256)) workgroups of 256; one
 // parameter element per thread.
 // HAS_MOMENTUM = false leaves buf unread (any buffer may be bound there); HAS_SCALE_BUFFER = false
@@ -26,26 +25,13 @@ struct Params {
   lr: f32,
   momentum: f32,
   grad_scale: f32,    // host-side gradient factor
-  end0: u32,          // weight decay ranges (coupled L2, added to the gradient)
-  end1: u32,
-  end2: u32,
-  decay0: f32,
-  decay1: f32,
-  decay2: f32,
-  decay3: f32,
+  decay: DecayRanges, // weight decay by element range (lib-weight-decay.wgsl)
 }
 
 override HAS_MOMENTUM: bool = false;
 override NESTEROV: bool = false;
 override HAS_SCALE_BUFFER: bool = false;
 override HAS_MASK: bool = false;
-
-fn weight_decay(i: u32) -> f32 {
-  if (i < params.end0) { return params.decay0; }
-  if (i < params.end1) { return params.decay1; }
-  if (i < params.end2) { return params.decay2; }
-  return params.decay3;
-}
 
 @compute @workgroup_size(256)
 fn sgd_step(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
@@ -57,7 +43,7 @@ fn sgd_step(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec
   var keep = 1.0;
   if (HAS_MASK) { keep = mask[i]; }
   let wi = w[i];
-  let gi = g[i] * keep * scale + weight_decay(i) * wi;
+  let gi = g[i] * keep * scale + weight_decay(params.decay, i) * wi;
   var update = gi;
   if (HAS_MOMENTUM) {
     let b = params.momentum * buf[i] + gi;

@@ -77,18 +77,22 @@ export class Tensor {
 
   /** Release the memory now; the tensor cannot be used afterwards. Safe to call twice. */
   dispose(): void {
-    const s = this.storageRef;
-    if (s) {
-      const refs = (storageRefs.get(s) ?? 1) - 1;
-      if (refs <= 0) {
-        storageRefs.delete(s);
-        this.backend.release(s);
-      } else {
-        storageRefs.set(s, refs);
-      }
+    if (this.storageRef) {
+      this.unref(this.storageRef);
       this.storageRef = null;
     }
     this.creator = null;
+  }
+
+  // The last tensor over a storage releases it.
+  private unref(s: Storage): void {
+    const refs = (storageRefs.get(s) ?? 1) - 1;
+    if (refs <= 0) {
+      storageRefs.delete(s);
+      this.backend.release(s);
+    } else {
+      storageRefs.set(s, refs);
+    }
   }
 
   /**
@@ -105,13 +109,7 @@ export class Tensor {
     }
     const old = this.storage;
     this.backend.assign(storage, old);
-    const refs = (storageRefs.get(old) ?? 1) - 1;
-    if (refs <= 0) {
-      storageRefs.delete(old);
-      this.backend.release(old);
-    } else {
-      storageRefs.set(old, refs);
-    }
+    this.unref(old);
     this.storageRef = storage;
     storageRefs.set(storage, (storageRefs.get(storage) ?? 0) + 1);
   }

@@ -30,7 +30,7 @@ const ELEMENTWISE_THREADS = 256;
 
 export const layerNormForwardKernel = defineKernel({
   name: 'layernorm_forward',
-  source: layerNormSource,
+  source: libWorkgroupReduce + layerNormSource,
   entryPoint: 'layernorm_forward',
   bindings: ['read', 'read', 'read', 'write', 'write', 'write'],
   params: [
@@ -42,7 +42,7 @@ export const layerNormForwardKernel = defineKernel({
 
 export const layerNormBackwardKernel = defineKernel({
   name: 'layernorm_backward',
-  source: layerNormBackwardSource,
+  source: libWorkgroupReduce + layerNormBackwardSource,
   entryPoint: 'layernorm_backward',
   bindings: ['read', 'read', 'read', 'read', 'read', 'write'],
   params: [

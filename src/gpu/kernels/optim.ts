@@ -4,6 +4,7 @@
 // clipping computed on the GPU), so a clipped step needs no readback.
 import sgdSource from '../../../shaders/sgd.wgsl?raw';
 import adamwSource from '../../../shaders/adamw.wgsl?raw';
+import libWeightDecay from '../../../shaders/lib-weight-decay.wgsl?raw';
 import { SiftError } from '../../common/errors';
 import {
   MAX_DECAY_RANGES,
@@ -18,6 +19,7 @@ import { buf } from '../storage';
 
 const WG = 256;
 
+// Params' last member, `decay: DecayRanges` (lib-weight-decay.wgsl), at a 16-byte offset.
 const DECAY_FIELDS = [
   ['end0', 'u32'],
   ['end1', 'u32'],
@@ -57,7 +59,7 @@ function decayParams(
 
 export const sgdKernel = defineKernel({
   name: 'sgd_step',
-  source: sgdSource,
+  source: libWeightDecay + sgdSource,
   entryPoint: 'sgd_step',
   bindings: ['write', 'read', 'write', 'read', 'read'],
   params: [
@@ -71,7 +73,7 @@ export const sgdKernel = defineKernel({
 
 export const adamwKernel = defineKernel({
   name: 'adamw_step',
-  source: adamwSource,
+  source: libWeightDecay + adamwSource,
   entryPoint: 'adamw_step',
   bindings: ['write', 'read', 'write', 'write', 'read', 'read'],
   params: [

@@ -86,6 +86,10 @@ export class AdamW implements Optimizer {
     }
   }
 
+  gradients(): Tensor[] {
+    return this.arenas.gradients();
+  }
+
   zeroGrad(): void {
     zeroGrad(this.params);
   }

@@ -13,6 +13,7 @@ import { cpuBackend, gpuBackend } from '../../testing/backends';
 import { expectClose } from '../../testing/expect-close';
 import { randomValues } from '../../testing/shapes';
 import { AdamW } from './adamw';
+import { clipGradients, clipGradNorm } from './clip';
 import { SGD, type Optimizer } from './sgd';
 
 const SHAPES = [[1], [7, 9], [65], [257]];
@@ -27,6 +28,13 @@ const masked = (i: number) => i === 1 || i === 3;
 const lrAt = (step: number) => 0.1 / (step + 1);
 
 type Kind = 'sgd' | 'adamw';
+
+const sizeOf = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
+
+const makeParams = (be: Backend) =>
+  SHAPES.map((shape, i) =>
+    tensor(be, randomValues(sizeOf(shape), i + 1), shape, { requiresGrad: true, name: `p${i}` }),
+  );
 
 function makeOptimizer(kind: Kind, params: Tensor[]): Optimizer {
   const groups = [
@@ -45,20 +53,7 @@ async function runArena(
   clip: number | null,
   countDispatches = () => 0,
 ): Promise<{ values: Float32Array[]; dispatchesPerStep: number[] }> {
-  const params = SHAPES.map((shape, i) =>
-    tensor(
-      be,
-      randomValues(
-        shape.reduce((p, d) => p * d, 1),
-        i + 1,
-      ),
-      shape,
-      {
-        requiresGrad: true,
-        name: `p${i}`,
-      },
-    ),
-  );
+  const params = makeParams(be);
   const opt = makeOptimizer(kind, params);
   const masks = new Map<Tensor, Storage>();
   params.forEach((p, i) => {
@@ -88,14 +83,7 @@ async function runArena(
 /** The per-tensor composition on the CPU reference, same order of results as runArena. */
 async function runComposed(kind: Kind, clip: number | null): Promise<Float32Array[]> {
   const be = cpuBackend;
-  const ws = SHAPES.map((shape, i) =>
-    be.upload(
-      randomValues(
-        shape.reduce((p, d) => p * d, 1),
-        i + 1,
-      ),
-    ),
-  );
+  const ws = SHAPES.map((shape, i) => be.upload(randomValues(sizeOf(shape), i + 1)));
   const states = ws.map((w) =>
     kind === 'sgd' ? [be.zeros(w.size)] : [be.zeros(w.size), be.zeros(w.size)],
   );
@@ -156,6 +144,33 @@ describe('one-pass optimisers over parameter arenas equal the per-tensor composi
       });
     }
   }
+
+  it('the global gradient norm over the flat gradient arena equals the per-parameter one', async () => {
+    const { gpu, rt } = await gpuBackend();
+    const params = makeParams(gpu);
+    const opt = makeOptimizer('adamw', params);
+    params.forEach((p, i) => {
+      p.grad = tensor(gpu, gradValues(i, 0, p.size), p.shape);
+    });
+    expect(opt.gradients().length).toBe(1);
+    const before = rt.counters.dispatches;
+    const flat = clipGradients(opt.gradients(), 0.5);
+    const flatDispatches = rt.counters.dispatches - before;
+    const perParam = clipGradNorm(params, 0.5);
+    const [flatNorm, norm, flatScale, scale] = await Promise.all(
+      [flat.totalNorm, perParam.totalNorm, flat.scale, perParam.scale].map((t) => t.data()),
+    );
+    expectClose(flatNorm, norm, { atol: 1e-6, rtol: 1e-5, label: 'norm' });
+    expectClose(flatScale, scale, { atol: 1e-6, rtol: 1e-5, label: 'scale' });
+    expect(scale[0]).toBeLessThan(1);
+    // Square + one reduction + the 6-dispatch scalar epilogue, whatever the parameter count.
+    expect(flatDispatches).toBe(8);
+    // A parameter without a gradient: back to one tensor per gradient.
+    params[2].grad!.dispose();
+    params[2].grad = null;
+    expect(opt.gradients().length).toBe(3);
+    opt.dispose();
+  });
 
   it('parameters keep working as tensors after the optimiser is disposed', async () => {
     const { gpu } = await gpuBackend();

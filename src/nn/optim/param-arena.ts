@@ -27,6 +27,8 @@ export class ParamArenas {
   private readonly grads: Arena;
   private readonly states: Arena[] = [];
   private masks: Arena | null = null;
+  /** The whole gradient arena as one tensor; it owns (releases) the arena. */
+  private readonly flatGrads: Tensor;
   readonly decayRanges: DecayRange[];
 
   constructor(entries: readonly ArenaEntry[]) {
@@ -45,6 +47,9 @@ export class ParamArenas {
     const sizes = this.ordered.map((e) => e.param.size);
     this.params = this.backend.arena(sizes, 0);
     this.grads = this.backend.arena(sizes, 0);
+    this.flatGrads = keep(
+      new Tensor(this.backend, this.grads.whole, [this.grads.whole.size], { name: 'grads' }),
+    );
     this.ordered.forEach((e, i) => {
       e.param.moveTo(this.params.parts[i]);
       e.param.gradSlot = this.grads.parts[i];
@@ -94,6 +99,15 @@ export class ParamArenas {
       else if (e.param.grad.storage !== slot) this.backend.assign(slot, e.param.grad.storage);
     });
     return all;
+  }
+
+  /**
+   * This step's gradients for a global norm: the flat arena (zero between parameters) when every
+   * parameter has one, else each parameter's.
+   */
+  gradients(): Tensor[] {
+    if (this.gatherGrads()) return [this.flatGrads];
+    return this.ordered.flatMap((e) => (e.param.grad ? [e.param.grad] : []));
   }
 
   /**
@@ -149,7 +163,8 @@ export class ParamArenas {
       }
       if (!param.isDisposed) param.moveTo(this.backend.zeros(param.size));
     }
-    for (const arena of [this.params, this.grads, ...this.states, this.masks]) {
+    this.flatGrads.dispose();
+    for (const arena of [this.params, ...this.states, this.masks]) {
       if (arena) this.backend.release(arena.whole);
     }
   }

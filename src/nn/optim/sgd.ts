@@ -18,6 +18,11 @@ export interface Optimizer {
    * masks by parameter, applied in the same pass (gradient before, weight and state after).
    */
   step(lr?: number, gradScale?: Tensor | null, masks?: ReadonlyMap<Tensor, Storage>): void;
+  /**
+   * This step's gradients for a global norm (clipGradients): one flat tensor when every
+   * parameter has a gradient, else each parameter's.
+   */
+  gradients(): Tensor[];
   /** Release and clear the parameters' gradients. */
   zeroGrad(): void;
   /** Optimiser state by PyTorch's names (`<i>.momentum_buffer`, `<i>.exp_avg`, ...), for checkpoints. */
@@ -106,6 +111,10 @@ export class SGD implements Optimizer {
         ...(p.mask ? { mask: p.mask } : {}),
       });
     }
+  }
+
+  gradients(): Tensor[] {
+    return this.arenas.gradients();
   }
 
   zeroGrad(): void {
