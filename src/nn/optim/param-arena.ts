@@ -150,19 +150,24 @@ export class ParamArenas {
     }
   }
 
-  /** Give every parameter and gradient its own memory again, then free the arenas. */
+  /**
+   * Give every parameter and gradient still in these arenas its own memory again (a parameter
+   * another optimiser adopted since is left alone), then free the arenas.
+   */
   dispose(): void {
-    for (const { param } of this.ordered) {
-      param.gradSlot = null;
-      if (param.grad && !param.grad.isDisposed) {
+    this.ordered.forEach(({ param }, i) => {
+      if (param.gradSlot === this.grads.parts[i]) param.gradSlot = null;
+      if (param.grad && !param.grad.isDisposed && param.grad.storage === this.grads.parts[i]) {
         const own = new Tensor(this.backend, this.backend.clone(param.grad.storage), param.shape, {
           name: param.grad.name,
         });
         param.grad.dispose();
         param.grad = keep(own);
       }
-      if (!param.isDisposed) param.moveTo(this.backend.zeros(param.size));
-    }
+      if (!param.isDisposed && param.storage === this.params.parts[i]) {
+        param.moveTo(this.backend.zeros(param.size));
+      }
+    });
     this.flatGrads.dispose();
     for (const arena of [this.params, ...this.states, this.masks]) {
       if (arena) this.backend.release(arena.whole);
