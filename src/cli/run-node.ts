@@ -2,12 +2,15 @@
 // trains with a progress line on stderr, and returns the history and final metrics.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { tuneAdapter } from '../bench/adapter-tuning';
 import { isSiftError } from '../common/errors';
 import { nodeDataFiles } from '../data/builtin-node';
+import { FileAdapterStore } from '../gpu/adapter-cache-node';
 import { WebGpuBackend } from '../gpu/backend';
 import { createNodeRuntime } from '../gpu/node-gpu';
 import type { GpuRuntime } from '../gpu/runtime';
 import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import type { KernelProfile } from '../sparse/kernel-choice';
 import type { RunConfig } from '../spec/run-config';
 import type { FinalMetrics, MetricPoint } from '../train/metrics';
 import { loadData, prepareRun, type PreparedRun } from '../train/setup';
@@ -22,11 +25,18 @@ export interface NodeRunResult {
   run: PreparedRun;
 }
 
-let runtime: Promise<GpuRuntime> | null = null;
+let runtime: Promise<{ rt: GpuRuntime; kernelProfile: KernelProfile }> | null = null;
 
-export function nodeRuntime(): Promise<GpuRuntime> {
-  runtime ??= createNodeRuntime();
-  return runtime;
+/** The process's runtime, tuned for its adapter (timed at first use, then from the cache file). */
+async function tunedRuntime(): Promise<{ rt: GpuRuntime; kernelProfile: KernelProfile }> {
+  const rt = await createNodeRuntime();
+  const { kernelProfile } = await tuneAdapter(rt, new FileAdapterStore());
+  return { rt, kernelProfile };
+}
+
+export async function nodeRuntime(): Promise<GpuRuntime> {
+  runtime ??= tunedRuntime();
+  return (await runtime).rt;
 }
 
 export async function runOnNode(
@@ -39,6 +49,7 @@ export async function runOnNode(
   }: { dataFile?: string; evalSamples?: number; quiet?: boolean } = {},
 ): Promise<NodeRunResult> {
   const rt = await nodeRuntime();
+  const kernelProfile = (await runtime)?.kernelProfile;
   const backend = new WebGpuBackend(rt);
   const sparse = new WebGpuSparseBackend(backend.ctx);
   const userFiles = dataFile
@@ -50,6 +61,7 @@ export async function runOnNode(
     backend,
     sparse,
     adapterName: rt.adapterName,
+    kernelProfile,
     config,
     data,
     evalSamples,

@@ -1,12 +1,15 @@
 // The training worker: a thin adapter from protocol messages to the engine (ARCHITECTURE.md 2.5).
 // One run at a time; the page queues runs. The last run stays loaded for export and heatmaps.
+import { tuneAdapter } from '../bench/adapter-tuning';
 import { isSiftError } from '../common/errors';
 import { fetchDataFiles } from '../data/builtin';
 import { WebGpuBackend } from '../gpu/backend';
 import { acquireDevice } from '../gpu/device';
+import { IdbAdapterStore } from '../gpu/adapter-cache-idb';
 import { GpuRuntime } from '../gpu/runtime';
 import { WebGpuSparseBackend } from '../gpu/sparse-backend';
 import { exportRun, importInto } from '../io/checkpoint';
+import type { KernelProfile } from '../sparse/kernel-choice';
 import { maskHeatmap } from '../train/heatmap';
 import type { FinalMetrics, MetricPoint } from '../train/metrics';
 import { loadData, prepareRun, type PreparedRun } from '../train/setup';
@@ -24,6 +27,8 @@ const METRICS_INTERVAL_MS = 100;
 
 let backend: WebGpuBackend | null = null;
 let current: { id: string; run: PreparedRun } | null = null;
+/** The sparse kernel-choice profile of this adapter (measured once per adapter, then cached). */
+let kernelProfile: KernelProfile | undefined;
 
 async function ensureBackend(): Promise<WebGpuBackend> {
   if (backend && !backend.rt.isLost) return backend;
@@ -34,6 +39,8 @@ async function ensureBackend(): Promise<WebGpuBackend> {
     current?.run.session.stop();
     post({ type: 'device-lost', runId: current?.id, message: info.message || String(info.reason) });
   });
+  // Matmul variants and the sparse profile for this adapter: timed at first use, then from IndexedDB.
+  kernelProfile = (await tuneAdapter(rt, new IdbAdapterStore())).kernelProfile;
   backend = new WebGpuBackend(rt);
   post({ type: 'ready', adapterName, features });
   return backend;
@@ -76,6 +83,7 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
     backend: gpu,
     sparse: new WebGpuSparseBackend(gpu.ctx),
     adapterName: gpu.rt.adapterName,
+    kernelProfile,
     config,
     data,
     sync: () => gpu.rt.sync(),
