@@ -6,7 +6,9 @@
 # scripts/gpu-measure.sh and scripts/torch-matmul.py. Self-contained because make-bundle.sh
 # writes .git/info/exclude, which fails in a git worktree (.git is a file there).
 # Then, on the GPU machine, from the repository root:  OUT=/abs/out bash .gpu/run.sh gpu-measure.sh
-# Dry run here (SwiftShader):  OUT=/tmp/gpu-out SIFT_MEASURE_QUICK=1 bash .gpu/run.sh gpu-measure.sh
+# Dry run here on SwiftShader (run.sh finds no NVIDIA driver here and would stop): unpack by hand,
+#   mkdir /tmp/kit && tar -xJf .gpu/app.tar.xz -C /tmp/kit && cd /tmp/kit/app &&
+#   PATH=$PWD:$PATH GPU_KIT=<repo>/.gpu OUT=/tmp/gpu-out SIFT_MEASURE_QUICK=1 bash <repo>/.gpu/gpu-measure.sh
 set -euo pipefail
 root=$(git rev-parse --show-toplevel); cd "$root"
 shared=${SIFT_SHARED:-$root/../shared}
