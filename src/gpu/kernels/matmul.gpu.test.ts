@@ -1,7 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { gpuBackend } from '../../testing/backends';
+import { expectClose } from '../../testing/expect-close';
 import { adapterCacheKey, MemoryAdapterStore } from '../adapter-cache';
-import { defaultMatmulTuning, matmulTuning, setMatmulTuning, squarePlan } from './matmul';
+import {
+  defaultMatmulTuning,
+  matmulTuning,
+  setMatmulTuning,
+  squarePlan,
+  type MatmulTuning,
+} from './matmul';
 import { MATMUL_TUNING_VERSION, tuneMatmul } from './matmul-tune';
 
 let restore: (() => void) | null = null;
@@ -75,5 +82,49 @@ describe('tuneMatmul', () => {
     expect(Object.keys(record.ms.large)).toEqual(['tile128x128']);
     expect(record.ms.splitK).toBeNull();
     expect(record.tuning).toEqual({ small: 'tile128x128', large: 'tile128x128', splitK: true });
+  });
+});
+
+describe('split-K', () => {
+  it('is deterministic, reuses its scratch buffer, and costs one extra dispatch', async () => {
+    const { rt, gpu } = await gpuBackend();
+    const before = matmulTuning(rt);
+    restore = () => setMatmulTuning(rt, before);
+    const plan = {
+      ...squarePlan(5),
+      n: 9,
+      k: 700,
+      batch: 2,
+      aBatchStride: 5 * 700,
+      bBatchStride: 0,
+    };
+    const a = gpu.upload(Float32Array.from({ length: 2 * 5 * 700 }, (_, i) => Math.sin(i)));
+    const b = gpu.upload(Float32Array.from({ length: 700 * 9 }, (_, i) => Math.cos(i)));
+    const run = async (tuning: MatmulTuning) => {
+      setMatmulTuning(rt, tuning);
+      const dispatches = rt.stats().dispatches;
+      const c = gpu.matmul(a, b, plan);
+      const out = await gpu.read(c);
+      gpu.release(c);
+      return { out, dispatches: rt.stats().dispatches - dispatches };
+    };
+    const split: MatmulTuning = {
+      small: 'tile64x64',
+      large: 'tile64x64',
+      splitK: true,
+      forceSplits: 4,
+    };
+    const whole = await run({ ...split, forceSplits: 1 });
+    const first = await run(split);
+    const created = rt.stats().createdBuffers;
+    const second = await run(split);
+    expect(whole.dispatches).toBe(1);
+    expect(first.dispatches).toBe(2);
+    expect(rt.stats().createdBuffers).toBe(created);
+    expect(second.out).toEqual(first.out); // bit for bit
+    expectClose(first.out, whole.out, { atol: 1e-4, rtol: 1e-5, label: 'split vs whole K' });
+    gpu.release(a);
+    gpu.release(b);
+    expect(rt.stats().liveBuffers).toBe(0);
   });
 });
