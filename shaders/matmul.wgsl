@@ -18,8 +18,9 @@
 // stored to the other buffer after: one barrier per K tile.
 // Alignment: A_VEC4 / B_VEC4 say the operand's rows start on 16-byte boundaries (leading dimension
 // and batch stride multiples of 4): one vec4 load per quad. Otherwise four scalar loads. Ragged
-// edges are checked per quad (aligned) or per element and read as zero; only stores past M or N
-// are skipped (no early return: the barriers need every thread).
+// edges are checked per quad (aligned) or per element and read as zero, in edge tiles only
+// (interior tiles load unchecked); stores past M or N are skipped (no early return: the barriers
+// need every thread).
 // Split-K: the grid's z is batch * splits; split s sums K in [s * k_chunk, (s + 1) * k_chunk) and
 // writes its partial product to slice z of c; matmul-split-k-reduce.wgsl adds the slices in order
 // (deterministic). With splits = 1, slice z is batch z of C itself.
@@ -58,10 +59,16 @@ fn scalar_a(i: u32) -> f32 { return a[i >> 2u][i & 3u]; }
 fn scalar_b(i: u32) -> f32 { return b[i >> 2u][i & 3u]; }
 
 // Four consecutive elements of a row-major matrix (leading dimension ld): row `outer`, columns
-// inner..inner+3, zero past (outer_len, inner_len). inner is a multiple of 4.
-fn quad_a(base: u32, outer: u32, inner: u32, outer_len: u32, inner_len: u32, ld: u32) -> vec4<f32> {
-  if (outer >= outer_len || inner >= inner_len) { return vec4<f32>(0.0); }
+// inner..inner+3, zero past (outer_len, inner_len). inner is a multiple of 4. `edge` is false for
+// a tile that lies wholly inside the matrix: no checks at all.
+fn quad_a(base: u32, outer: u32, inner: u32, outer_len: u32, inner_len: u32, ld: u32,
+          edge: bool) -> vec4<f32> {
   let at = base + outer * ld + inner;
+  if (!edge) {
+    if (A_VEC4) { return a[at >> 2u]; }
+    return vec4<f32>(scalar_a(at), scalar_a(at + 1u), scalar_a(at + 2u), scalar_a(at + 3u));
+  }
+  if (outer >= outer_len || inner >= inner_len) { return vec4<f32>(0.0); }
   if (A_VEC4) { return a[at >> 2u]; }
   var v = vec4<f32>(scalar_a(at), 0.0, 0.0, 0.0);
   if (inner + 1u < inner_len) { v.y = scalar_a(at + 1u); }
@@ -70,9 +77,14 @@ fn quad_a(base: u32, outer: u32, inner: u32, outer_len: u32, inner_len: u32, ld:
   return v;
 }
 
-fn quad_b(base: u32, outer: u32, inner: u32, outer_len: u32, inner_len: u32, ld: u32) -> vec4<f32> {
-  if (outer >= outer_len || inner >= inner_len) { return vec4<f32>(0.0); }
+fn quad_b(base: u32, outer: u32, inner: u32, outer_len: u32, inner_len: u32, ld: u32,
+          edge: bool) -> vec4<f32> {
   let at = base + outer * ld + inner;
+  if (!edge) {
+    if (B_VEC4) { return b[at >> 2u]; }
+    return vec4<f32>(scalar_b(at), scalar_b(at + 1u), scalar_b(at + 2u), scalar_b(at + 3u));
+  }
+  if (outer >= outer_len || inner >= inner_len) { return vec4<f32>(0.0); }
   if (B_VEC4) { return b[at >> 2u]; }
   var v = vec4<f32>(scalar_b(at), 0.0, 0.0, 0.0);
   if (inner + 1u < inner_len) { v.y = scalar_b(at + 1u); }
@@ -87,18 +99,19 @@ fn load_unit_a(base: u32, row0: u32, k0: u32, k_end: u32, unit: u32) -> array<ve
   let quads = 4u * TM;
   let row = row0 + 4u * (unit % quads);
   let kk = k0 + 4u * (unit / quads);
+  let edge = row0 + 16u * TM > params.m || k0 + TK > k_end;
   var out: array<vec4<f32>, 4>;
   if (TRANS_A) {
     // (K, M) in memory: rows are contiguous.
     for (var e = 0u; e < 4u; e++) {
-      out[e] = quad_a(base, kk + e, row, k_end, params.m, params.m);
+      out[e] = quad_a(base, kk + e, row, k_end, params.m, params.m, edge);
     }
   } else {
     // (M, K) in memory: K is contiguous; load 4 rows of 4 K values and transpose.
-    let r0 = quad_a(base, row, kk, params.m, k_end, params.k);
-    let r1 = quad_a(base, row + 1u, kk, params.m, k_end, params.k);
-    let r2 = quad_a(base, row + 2u, kk, params.m, k_end, params.k);
-    let r3 = quad_a(base, row + 3u, kk, params.m, k_end, params.k);
+    let r0 = quad_a(base, row, kk, params.m, k_end, params.k, edge);
+    let r1 = quad_a(base, row + 1u, kk, params.m, k_end, params.k, edge);
+    let r2 = quad_a(base, row + 2u, kk, params.m, k_end, params.k, edge);
+    let r3 = quad_a(base, row + 3u, kk, params.m, k_end, params.k, edge);
     out[0] = vec4<f32>(r0.x, r1.x, r2.x, r3.x);
     out[1] = vec4<f32>(r0.y, r1.y, r2.y, r3.y);
     out[2] = vec4<f32>(r0.z, r1.z, r2.z, r3.z);
@@ -111,13 +124,14 @@ fn load_unit_b(base: u32, col0: u32, k0: u32, k_end: u32, unit: u32) -> array<ve
   let quads = 4u * TN;
   let col = col0 + 4u * (unit % quads);
   let kk = k0 + 4u * (unit / quads);
+  let edge = col0 + 16u * TN > params.n || k0 + TK > k_end;
   var out: array<vec4<f32>, 4>;
   if (TRANS_B) {
     // (N, K) in memory: K is contiguous; load 4 columns of 4 K values and transpose.
-    let c0 = quad_b(base, col, kk, params.n, k_end, params.k);
-    let c1 = quad_b(base, col + 1u, kk, params.n, k_end, params.k);
-    let c2 = quad_b(base, col + 2u, kk, params.n, k_end, params.k);
-    let c3 = quad_b(base, col + 3u, kk, params.n, k_end, params.k);
+    let c0 = quad_b(base, col, kk, params.n, k_end, params.k, edge);
+    let c1 = quad_b(base, col + 1u, kk, params.n, k_end, params.k, edge);
+    let c2 = quad_b(base, col + 2u, kk, params.n, k_end, params.k, edge);
+    let c3 = quad_b(base, col + 3u, kk, params.n, k_end, params.k, edge);
     out[0] = vec4<f32>(c0.x, c1.x, c2.x, c3.x);
     out[1] = vec4<f32>(c0.y, c1.y, c2.y, c3.y);
     out[2] = vec4<f32>(c0.z, c1.z, c2.z, c3.z);
@@ -125,7 +139,7 @@ fn load_unit_b(base: u32, col0: u32, k0: u32, k_end: u32, unit: u32) -> array<ve
   } else {
     // (K, N) in memory: columns are contiguous.
     for (var e = 0u; e < 4u; e++) {
-      out[e] = quad_b(base, kk + e, col, k_end, params.n, params.n);
+      out[e] = quad_b(base, kk + e, col, k_end, params.n, params.n, edge);
     }
   }
   return out;
