@@ -145,18 +145,19 @@ function matmulCasesFor(opts: Options): MatmulCase[] {
 }
 
 /** PyTorch's fp32 figures for square sizes (scripts/torch-matmul.py), or null without torch. */
-export function torchMatmul(sizes: readonly number[], io: CliIo): TorchMatmul | null {
+function torchMatmul(sizes: readonly number[], io: CliIo): TorchMatmul | null {
   const script = join(process.cwd(), 'scripts', 'torch-matmul.py');
   if (sizes.length === 0 || !existsSync(script)) return null;
-  // Debian's /usr/bin/python3 carries torch where a pyenv python3 on PATH may not.
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const r = spawnSync(python, [script, sizes.join(',')], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    const why = (r.stderr || r.error?.message || '').trim().split('\n').pop();
-    io.out(`  torch: skipped (${python}: ${why})\n`);
-    return null;
+  // Debian's /usr/bin/python3 carries torch here where the pyenv python3 on PATH does not; on the
+  // GPU machines seen so far it is the other way round. The first that runs the script wins.
+  const why: string[] = [];
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(python, [script, sizes.join(',')], { encoding: 'utf8' });
+    if (r.status === 0) return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as TorchMatmul;
+    why.push(`${python}: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
   }
-  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as TorchMatmul;
+  io.out(`  torch: skipped (${why.join('; ')})\n`);
+  return null;
 }
 
 async function nodeHalf(opts: Options, io: CliIo): Promise<NodeBenchResults> {

@@ -56,7 +56,11 @@ export const matmulSplitKReduceKernel = defineKernel({
   ],
 });
 
-/** Per-thread outputs (TM rows x TN columns) and K step of each shared-memory tile variant. */
+/**
+ * Shared-memory tile variants, named tile<rows>x<columns> of C per workgroup (16 TM x 16 TN): outputs
+ * per thread (TM rows x TN columns) and K step. TK * TM and TK * TN stay <= 256 (one load unit
+ * per thread) and the double-buffered tiles within WebGPU's guaranteed 16 KiB.
+ */
 export const MATMUL_TILES = {
   tile128x128: { TM: 8, TN: 8, TK: 8 },
   tile128x64: { TM: 8, TN: 4, TK: 8 },
