@@ -57,16 +57,15 @@ export const matmulSplitKReduceKernel = defineKernel({
 });
 
 /**
- * Shared-memory tile variants, named tile<rows>x<columns> of C per workgroup (16 TM x 16 TN): outputs
- * per thread (TM rows x TN columns) and K step. TK * TM and TK * TN stay <= 256 (one load unit
- * per thread) and the double-buffered tiles within WebGPU's guaranteed 16 KiB.
+ * Shared-memory tile variants, named tile<rows>x<columns> of C per workgroup (16 TM x 16 TN):
+ * outputs per thread (TM rows x TN columns) and K step. TK * TM and TK * TN stay <= 256 (one load
+ * unit per thread) and the double-buffered tiles within WebGPU's guaranteed 16 KiB.
  */
 export const MATMUL_TILES = {
   tile128x128: { TM: 8, TN: 8, TK: 8 },
   tile128x64: { TM: 8, TN: 4, TK: 8 },
   tile64x64: { TM: 4, TN: 4, TK: 8 },
 } as const;
-export type MatmulTile = keyof typeof MATMUL_TILES;
 /** Threads per side of a tiled workgroup (16 x 16). */
 const TILE_THREADS = 16;
 
