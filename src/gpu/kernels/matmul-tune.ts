@@ -92,8 +92,8 @@ export async function tuneMatmul(
   return { record: value, origin: fromCache ? 'cache' : 'measured' };
 }
 
-/** The search itself, without the cache (exported for the bench's --retune and for tests). */
-export async function measureTuning(
+/** The search itself, without the cache. */
+async function measureTuning(
   rt: GpuRuntime,
   {
     budgetMs = 4000,
