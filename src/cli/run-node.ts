@@ -9,6 +9,7 @@ import { createNodeRuntime } from '../gpu/node-gpu';
 import type { GpuRuntime } from '../gpu/runtime';
 import { WebGpuSparseBackend } from '../gpu/sparse-backend';
 import type { RunConfig } from '../spec/run-config';
+import { finalMetrics } from '../train/final-metrics';
 import type { FinalMetrics, MetricPoint } from '../train/metrics';
 import { loadData, prepareRun, type PreparedRun } from '../train/setup';
 import type { CliIo } from './cli-io';
@@ -71,19 +72,7 @@ export async function runOnNode(
     error = { code: e.code, message: e.message };
   }
   if (!quiet) io.err('\n');
-  const ev = run.session.lastEvaluation ?? (await run.session.evaluate());
-  const final: FinalMetrics = {
-    trainLoss: run.session.trainLoss,
-    evalLoss: ev.loss,
-    ...(run.model.task === 'classify'
-      ? { evalAccuracy: ev.accuracy }
-      : { evalBitsPerChar: ev.loss / Math.LN2 }),
-    trainingFlops: run.session.trainingFlops,
-    executedFlops: run.session.executedFlops,
-    wallSeconds: run.session.elapsedMs / 1000,
-    paramsTotal: run.model.count.paramsTotal,
-    paramsActive: run.model.count.paramsActive,
-  };
+  const final = await finalMetrics(run);
   return { config, history: run.session.history, final, error, run };
 }
 

@@ -43,7 +43,7 @@ export function buildModel(
   if (modelPlan.model.arch.kind === 'resnet') {
     const module = new ResNet(modelPlan, { backend, rng, sparseWeights });
     return {
-      task: 'classify',
+      task: modelPlan.model.task,
       module,
       forward: (x) => module.forward(x),
       plan: modelPlan,
@@ -58,7 +58,7 @@ export function buildModel(
     linearInit: (n, _fanIn, r) => normal(n, 0.02, r),
   });
   return {
-    task: 'language',
+    task: modelPlan.model.task,
     module,
     forward: (x) => module.forward(x),
     plan: modelPlan,

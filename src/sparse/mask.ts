@@ -97,8 +97,3 @@ export function createRandomMask(
   checkActiveCount(activeCount, rows * cols);
   return new Mask(sparse.maskInitRandom(rows * cols, activeCount, seed), rows, cols, activeCount);
 }
-
-/** A mask of all ones (density 1), e.g. for sparsity 0. */
-export function createDenseMask(sparse: SparseBackend, rows: number, cols: number, seed = 0): Mask {
-  return createRandomMask(sparse, rows, cols, rows * cols, seed);
-}

@@ -123,5 +123,5 @@ export function gptSpec(config: GptConfig, name = 'gpt'): ModelSpec {
     tiedTo: 'transformer.wte',
   });
 
-  return { name, task: 'language-model', arch: config, inputShape: [T], layers };
+  return { name, task: 'language', arch: config, inputShape: [T], layers };
 }

@@ -97,7 +97,8 @@ export interface AttentionLayer {
 
 export type LayerSpec = WeightLayer | NormLayer | EmbeddingLayer | AttentionLayer;
 
-export type Task = 'image-classification' | 'language-model';
+/** What a model is trained to do; also the `task` of an exported config.json. */
+export type Task = 'classify' | 'language';
 
 /** A whole model: what it was built from, what it consumes, and its layers in forward order. */
 export interface ModelSpec {

@@ -145,7 +145,7 @@ export function resnetSpec(config: ResNetConfig, name = 'resnet'): ModelSpec {
 
   return {
     name,
-    task: 'image-classification',
+    task: 'classify',
     arch: config,
     inputShape: [config.inChannels, config.imageSize, config.imageSize],
     layers,

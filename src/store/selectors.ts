@@ -62,11 +62,6 @@ export const selectRunList = memo((runs: AppState['runs']): Run[] =>
 );
 export const selectRuns = (s: AppState): Run[] => selectRunList(s.runs);
 
-export function runColor(s: AppState, id: string): string {
-  const index = s.runs.order.indexOf(id);
-  return runColors[(index < 0 ? 0 : index) % runColors.length];
-}
-
 export interface Progress {
   runId: string;
   name: string;

@@ -136,7 +136,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
   let overrides: DatasetOverrides;
   let vocabulary: string[] | undefined;
   if (data.kind === 'images') {
-    if (preset.task !== 'image-classification') {
+    if (preset.task !== 'classify') {
       throw new SiftError(
         'CONFIG_INVALID',
         `${config.model} is a language model; pick a text dataset or an image model`,
@@ -163,7 +163,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
       evalSamples,
     });
   } else {
-    if (preset.task !== 'language-model') {
+    if (preset.task !== 'language') {
       throw new SiftError(
         'CONFIG_INVALID',
         `${config.model} is an image model; pick an image dataset or a GPT preset`,

@@ -8,7 +8,8 @@ import { GpuRuntime } from '../gpu/runtime';
 import { WebGpuSparseBackend } from '../gpu/sparse-backend';
 import { exportRun, importInto } from '../io/checkpoint';
 import { maskHeatmap } from '../train/heatmap';
-import type { FinalMetrics, MetricPoint } from '../train/metrics';
+import { finalMetrics } from '../train/final-metrics';
+import type { MetricPoint } from '../train/metrics';
 import { loadData, prepareRun, type PreparedRun } from '../train/setup';
 import type { DatasetPayload, FromWorker, ToWorker } from './protocol';
 import { gpuSelftest } from './selftest';
@@ -107,19 +108,7 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   } finally {
     flushMetrics();
   }
-  const ev = run.session.lastEvaluation ?? (await run.session.evaluate());
-  const final: FinalMetrics = {
-    trainLoss: run.session.trainLoss,
-    evalLoss: ev.loss,
-    ...(run.model.task === 'classify'
-      ? { evalAccuracy: ev.accuracy }
-      : { evalBitsPerChar: ev.loss / Math.LN2 }),
-    trainingFlops: run.session.trainingFlops,
-    executedFlops: run.session.executedFlops,
-    wallSeconds: run.session.elapsedMs / 1000,
-    paramsTotal: run.model.count.paramsTotal,
-    paramsActive: run.model.count.paramsActive,
-  };
+  const final = await finalMetrics(run);
   post({ type: 'state', runId, state: run.session.isStopped ? 'stopped' : 'done' });
   post({ type: 'done', runId, final });
 }

@@ -54,7 +54,8 @@ import { sparseDopedLayer } from './sparse-doped';
 import { sparseFactorizedLayer } from './sparse-factorized';
 import { sparseParallelLayer } from './sparse-parallel';
 import { sparseWideModel, type WideModel } from './sparse-wide';
-import type { LayerReplacement, TransformName } from './types';
+import type { TransformName } from '../../spec/run-config';
+import type { LayerReplacement } from './types';
 
 /** What one weight layer of the base model became. */
 export interface LayerPlan extends LayerReplacement {
