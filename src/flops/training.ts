@@ -1,8 +1,8 @@
-// Training FLOPs (SIFT.md): a step costs 3 x forward (forward, then the input-gradient and
-// weight-gradient products of backward). On a RigL update step the weight gradient is taken
+// Training FLOPs (docs/sift-method.md): a step costs 3 x forward (forward, then the input-gradient
+// and weight-gradient products of backward). On a RigL update step the weight gradient is taken
 // dense, so that step costs 2 x sparse forward + 1 x dense forward (Evci et al. 2020, sec. 3, as
-// SIFT.md says). FLOPs = 2 x MACs (multiply and add). All costs include the parts outside the
-// iso-FLOP budget (attention scores, LM head), because training pays for them too.
+// docs/sift-method.md says). FLOPs = 2 x MACs (multiply and add). All costs include the parts
+// outside the iso-FLOP budget (attention scores, LM head), because training pays for them too.
 import type { ModelCount } from './count';
 
 export interface TrainingFlops {

@@ -23,11 +23,14 @@ export interface ModelPreset {
   description: string;
   task: Task;
   config: ArchConfig;
-  /** Too large to train here; present for FLOP and shape checks (SIFT.md's GPT-3 Small). */
+  /** Too large to train here; present for FLOP and shape checks (the paper's GPT-3 Small). */
   isShapeOnly: boolean;
 }
 
-/** CIFAR ResNet-18 of SIFT.md (He et al. 2016 widths, CIFAR stem: 3x3 stride 1, no max pool). */
+/**
+ * CIFAR ResNet-18 of docs/sift-method.md (He et al. 2016 widths, CIFAR stem: 3x3 stride 1, no max
+ * pool).
+ */
 const cifarResNet18: ResNetConfig = {
   kind: 'resnet',
   inChannels: 3,
@@ -98,7 +101,7 @@ const gpt3Small: GptConfig = {
 export const PRESETS: Readonly<Record<PresetName, ModelPreset>> = {
   'resnet18-cifar100': {
     name: 'resnet18-cifar100',
-    description: 'CIFAR ResNet-18 of SIFT.md, 100 classes, 32x32x3',
+    description: 'CIFAR ResNet-18 of docs/sift-method.md, 100 classes, 32x32x3',
     task: 'classify',
     config: cifarResNet18,
     isShapeOnly: false,

@@ -157,7 +157,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
       seed: config.seed,
       batchSize: config.batchSize,
       normalization: data.normalization,
-      // SIFT.md's CIFAR recipe: random crop with 4 pixels of padding and horizontal flips. Digits
+      // the paper's CIFAR recipe: random crop with 4 pixels of padding and horizontal flips. Digits
       // must not be flipped.
       augment: data.train.channels === 3 ? { cropPadding: 4, flip: true } : null,
       evalSamples,
@@ -243,7 +243,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
 function makeOptimizer(model: BuiltModel, config: RunConfig): Optimizer {
   const params = model.module.parameters();
   if (config.optimizer === 'sgd') {
-    // SIFT.md's CIFAR recipe decays every parameter (PyTorch SGD weight_decay).
+    // the paper's CIFAR recipe decays every parameter (PyTorch SGD weight_decay).
     return new SGD(params, {
       lr: config.lr,
       momentum: config.momentum,
@@ -261,7 +261,7 @@ function makeOptimizer(model: BuiltModel, config: RunConfig): Optimizer {
   );
 }
 
-/** The learning rate of each step: SIFT.md's recipes scaled to the run's length. */
+/** The learning rate of each step: the paper's recipes scaled to the run's length. */
 export function makeSchedule(config: RunConfig): LrSchedule {
   switch (config.schedule) {
     case 'constant':

@@ -1,5 +1,6 @@
-// The training worker: a thin adapter from protocol messages to the engine (ARCHITECTURE.md 2.5).
-// One run at a time; the page queues runs. The last run stays loaded for export and heatmaps.
+// The training worker: a thin adapter from protocol messages to the engine (docs/architecture.md,
+// State flow). One run at a time; the page queues runs. The last run stays loaded for export and
+// heatmaps.
 import { isSiftError } from '../common/errors';
 import { fetchDataFiles } from '../data/builtin';
 import { WebGpuBackend } from '../gpu/backend';

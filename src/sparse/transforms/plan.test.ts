@@ -1,4 +1,4 @@
-// Model-level plans against SIFT.md's check values and the iso-FLOP formulas: widths, branches,
+// Model-level plans against the paper's check values and the iso-FLOP formulas: widths, branches,
 // ranks, which layers stay dense, the Sparse Wide re-solve, and s = 0 being the dense model.
 import { describe, expect, it } from 'vitest';
 import { SiftError } from '../../common/errors';
@@ -27,7 +27,7 @@ const budgetRatio = (base: ModelSpec, model: ModelSpec) =>
   countModel(model).budget.forwardMacs / countModel(base).budget.denseEquivalentMacs;
 const layerNamed = (spec: ModelSpec, name: string) => findLayer(spec, name);
 
-describe('plan: CIFAR ResNet-18 check values (SIFT.md)', () => {
+describe('plan: CIFAR ResNet-18 check values (docs/sift-method.md)', () => {
   it('every SIFT transform is within 2% of dense at s = .5/.75/.9', () => {
     for (const t of SIFT_TRANSFORMS) {
       for (const s of CHECK_SPARSITIES) {
