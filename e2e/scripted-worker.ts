@@ -43,7 +43,7 @@ export function installScriptedWorker(): void {
       const post = (data: unknown) => setTimeout(() => this.onmessage?.({ data }), 5);
       switch (msg.type) {
         case 'init':
-          post({ type: 'ready', adapterName: 'scripted worker', features: [] });
+          post({ type: 'ready', adapterName: 'scripted worker', features: [], software: false });
           break;
         case 'selftest':
           post({

@@ -5,6 +5,12 @@ import type { RunConfig } from '../spec/run-config';
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import type { AppState, AppStore } from './app-store';
 import type { UiSlice } from './ui-slice';
+import {
+  defaultWeightsBudgetBytes,
+  idbWeightStore,
+  memoryWeightStore,
+  type WeightStore,
+} from './weight-store';
 
 export interface WorkerPort {
   send(msg: ToWorker, transfer?: Transferable[]): void;
@@ -18,6 +24,10 @@ export interface Bindings {
   save: (name: string, blob: Blob) => void;
   now: () => number;
   newId: () => string;
+  /** Where finished runs keep their weights. */
+  weights: WeightStore;
+  /** The most bytes of weights kept; the oldest runs' weights go first. */
+  weightsBudgetBytes: number;
 }
 
 /** Binary data held beside the store; cleared by bindContext. */
@@ -48,6 +58,8 @@ export function bindContext(
     save: downloadBlob,
     now: () => Date.now(),
     newId: () => crypto.randomUUID(),
+    weights: typeof indexedDB === 'undefined' ? memoryWeightStore() : idbWeightStore(),
+    weightsBudgetBytes: defaultWeightsBudgetBytes,
     ...bindings,
     onMessage,
   };

@@ -10,7 +10,7 @@ let saved: { name: string; blob: Blob }[];
 let reply: (msg: FromWorker) => void;
 
 beforeEach(() => {
-  store = createAppStore({ gpu: { kind: 'ready', adapter: 'test' } });
+  store = createAppStore({ gpu: { kind: 'ready', adapter: 'test', software: false } });
   sent = [];
   saved = [];
   let n = 0;
@@ -111,7 +111,7 @@ test('a device loss interrupts the run, shows the banner, re-initialises, and do
   expect(sent).toEqual([{ type: 'init' }]);
   expect(actions.hasCheckpoint('run-1')).toBe(true);
 
-  reply({ type: 'ready', adapterName: 'test', features: [] });
+  reply({ type: 'ready', adapterName: 'test', features: [], software: false });
   actions.resumeFromCheckpoint('run-1');
   await flush();
   const resumed = starts()[0];

@@ -28,8 +28,11 @@ export {
   setLogFlopsAxis,
   toggleRunHidden,
 } from './view-actions';
+export { dismissSoftwareNotice, restoreGpuSizedSetup } from './software-adapter';
+export { freeStoredWeights, loadStoredWeights } from './weights-actions';
 export {
   clearImport,
+  continueFromWeights,
   exportMetrics,
   exportWeights,
   importCheckpoint,

@@ -14,6 +14,7 @@ import {
   type Run,
 } from './runs-slice';
 import { selectRuns } from './selectors';
+import { forgetWeights } from './weights-actions';
 
 export function newRun(config: RunConfig, extra: Partial<Run> = {}): Run {
   const s = get();
@@ -105,6 +106,7 @@ export function deleteRun(id: string): void {
   if (run && isActive(run)) send({ type: 'stop', runId: id });
   held.checkpoints.delete(id);
   held.startCheckpoints.delete(id);
+  void forgetWeights([id]);
   set((s) => {
     const heatmaps = { ...s.ui.heatmaps };
     delete heatmaps[id];

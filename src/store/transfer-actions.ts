@@ -8,6 +8,8 @@ import { addRun } from './runs-slice';
 import { selectRuns } from './selectors';
 import { setSetup } from './setup-actions';
 import { dismissRunNotice } from './view-actions';
+import type { StoredWeights } from './weight-store';
+import { forgetWeights } from './weights-actions';
 
 export function exportMetrics(ids: string[], format: 'csv' | 'json'): void {
   const runs = selectRuns(get()).filter((r) => ids.includes(r.id));
@@ -17,10 +19,40 @@ export function exportMetrics(ids: string[], format: 'csv' | 'json'): void {
   else b().save(`${stem}.json`, new Blob([runsToJson(runs)], { type: 'application/json' }));
 }
 
-/** Ask the worker for the run's weights and masks; saveExport downloads them when they arrive. */
-export function exportWeights(id: string): void {
+/**
+ * Download a run's weights and masks: the copy kept in this browser if there is one, else the
+ * worker's (it holds the latest run; saveExport downloads its reply).
+ */
+export async function exportWeights(id: string): Promise<void> {
   dismissRunNotice(id);
+  if (get().ui.storedWeights[id]) {
+    const kept = await keptWeightsOf(id);
+    if (kept) saveExport(id, kept.safetensors, kept.configJson);
+    return;
+  }
   send({ type: 'export', runId: id, withOptimizer: false });
+}
+
+async function keptWeightsOf(id: string): Promise<StoredWeights | undefined> {
+  try {
+    const kept = await b().weights.get(id);
+    if (kept) return kept;
+  } catch (e) {
+    console.error('reading kept weights failed', e);
+  }
+  setUi((ui) => ({
+    runNotices: { ...ui.runNotices, [id]: 'Its kept weights could not be read back.' },
+  }));
+  void forgetWeights([id]);
+  return undefined;
+}
+
+/** Load a run's kept weights into the Checkpoint panel, to evaluate them or train further. */
+export async function continueFromWeights(id: string): Promise<void> {
+  const kept = await keptWeightsOf(id);
+  const run = get().runs.byId[id];
+  if (kept && run)
+    acceptImport(`${fileStem(run.name)}.safetensors`, kept.safetensors, kept.configJson);
 }
 
 export function saveExport(runId: string, safetensors: ArrayBuffer, configJson: string): void {
@@ -40,20 +72,29 @@ export async function importCheckpoint(files: File[]): Promise<void> {
     }));
     return;
   }
-  const bytes = await weights.arrayBuffer();
-  const summary = readSafetensorsSummary(bytes, weights.name);
-  const parsed = readConfigJson(await config.text(), config.name);
+  acceptImport(weights.name, await weights.arrayBuffer(), await config.text(), config.name);
+}
+
+/** Check a checkpoint and its config; if both read, the setup shows the config. */
+function acceptImport(
+  name: string,
+  bytes: ArrayBuffer,
+  configText: string,
+  configName = name,
+): void {
+  const summary = readSafetensorsSummary(bytes, name);
+  const parsed = readConfigJson(configText, configName);
   const problem = !summary.ok ? summary.problem : !parsed.ok ? parsed.problem : undefined;
   if (problem || !summary.ok || !parsed.ok) {
     held.imported = undefined;
     setUi(() => ({ importError: problem, importedCheckpoint: undefined }));
     return;
   }
-  held.imported = { name: weights.name, config: parsed.value.run, bytes };
+  held.imported = { name, config: parsed.value.run, bytes };
   setUi(() => ({
     importError: undefined,
     importedCheckpoint: {
-      name: weights.name,
+      name,
       step: parsed.value.step,
       tensors: summary.value.tensors,
       bytes: bytes.byteLength,

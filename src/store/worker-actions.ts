@@ -4,8 +4,10 @@ import type { FromWorker } from '../worker/protocol';
 import { b, get, held, send, set, setUi } from './action-context';
 import { pumpQueue } from './run-actions';
 import { isActive, reduceWorkerMessage } from './runs-slice';
+import { adaptToSoftwareAdapter } from './software-adapter';
 import { saveExport } from './transfer-actions';
 import { requestHeatmapFor } from './view-actions';
+import { keepWeights } from './weights-actions';
 
 /** Start the worker and ask for a device; the reply ('ready') triggers the self-test. */
 export function connectGpu(): void {
@@ -34,7 +36,8 @@ export function handleWorkerMessage(msg: FromWorker): void {
   const now = b().now();
   switch (msg.type) {
     case 'ready':
-      setUi(() => ({ gpu: { kind: 'ready', adapter: msg.adapterName } }));
+      setUi(() => ({ gpu: { kind: 'ready', adapter: msg.adapterName, software: msg.software } }));
+      if (msg.software) adaptToSoftwareAdapter();
       send({ type: 'selftest' });
       return;
     case 'selftest-result':
@@ -63,7 +66,8 @@ export function handleWorkerMessage(msg: FromWorker): void {
       });
       return;
     case 'exported':
-      saveExport(msg.runId, msg.safetensors, msg.configJson);
+      if (msg.keep) void keepWeights(msg.runId, msg.safetensors, msg.configJson);
+      else saveExport(msg.runId, msg.safetensors, msg.configJson);
       return;
     case 'checkpoint':
       held.checkpoints.set(msg.runId, { step: msg.step, bytes: msg.safetensors });

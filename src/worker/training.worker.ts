@@ -8,6 +8,7 @@ import { acquireDevice } from '../gpu/device';
 import { GpuRuntime } from '../gpu/runtime';
 import { WebGpuSparseBackend } from '../gpu/sparse-backend';
 import { exportRun, importInto } from '../io/checkpoint';
+import { isSoftwareAdapter } from '../sparse/kernel-choice';
 import { maskHeatmap } from '../train/heatmap';
 import { finalMetrics } from '../train/final-metrics';
 import type { MetricPoint } from '../train/metrics';
@@ -37,7 +38,7 @@ async function ensureBackend(): Promise<WebGpuBackend> {
     post({ type: 'device-lost', runId: current?.id, message: info.message || String(info.reason) });
   });
   backend = new WebGpuBackend(rt);
-  post({ type: 'ready', adapterName, features });
+  post({ type: 'ready', adapterName, features, software: isSoftwareAdapter(adapterName) });
   return backend;
 }
 
@@ -104,12 +105,23 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
     run.session.executedFlops = restored.flops.executedFlops;
     run.data.seek?.(restored.step);
   }
+  // The density chart has something to show from step 0, not only after the first evaluation.
+  if (run.sparsity)
+    post({ type: 'mask-stats', runId, step: run.session.step, layers: run.sparsity.stats() });
   try {
     await run.session.run();
   } finally {
     flushMetrics();
   }
   const final = await finalMetrics(run);
+  // Every finished run keeps its weights (the page stores them), so any run can be exported or
+  // continued later, not only the one this worker still holds. Posted before 'done', so the page
+  // has them when the run shows as finished.
+  try {
+    await exportCurrent(runId, true, true);
+  } catch {
+    // Not keeping the weights must not fail a finished run; its row says the weights are not kept.
+  }
   post({ type: 'state', runId, state: run.session.isStopped ? 'stopped' : 'done' });
   post({ type: 'done', runId, final });
 }
@@ -128,7 +140,7 @@ async function checkpoint(runId: string, run: PreparedRun): Promise<void> {
   }
 }
 
-async function exportCurrent(runId: string, withOptimizer: boolean): Promise<void> {
+async function exportCurrent(runId: string, withOptimizer: boolean, keep = false): Promise<void> {
   if (!current || current.id !== runId) {
     post({
       type: 'error',
@@ -145,7 +157,13 @@ async function exportCurrent(runId: string, withOptimizer: boolean): Promise<voi
     safetensors.byteOffset + safetensors.byteLength,
   ) as ArrayBuffer;
   post(
-    { type: 'exported', runId, safetensors: bytes, configJson: JSON.stringify(config, null, 2) },
+    {
+      type: 'exported',
+      runId,
+      safetensors: bytes,
+      configJson: JSON.stringify(config, null, 2),
+      ...(keep ? { keep } : {}),
+    },
     [bytes],
   );
 }

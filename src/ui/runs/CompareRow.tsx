@@ -2,6 +2,7 @@
 // figures, and the per-run actions. Clicking the row selects the run the density and heatmap
 // charts show; controls inside stop the click from reaching the row.
 import {
+  continueFromWeights,
   deleteRun,
   dismissRunNotice,
   exportMetrics,
@@ -11,7 +12,7 @@ import {
   stopRun,
   toggleRunHidden,
 } from '../../store/actions';
-import type { CompareRow as Row } from '../../store/selectors';
+import type { CompareRow as Row, WeightsSource } from '../../store/selectors';
 import { formatCount, formatDuration, formatFlops, formatNumber } from '../format';
 import { RunName } from './RunName';
 
@@ -60,7 +61,16 @@ function RowMessages({ row, notice }: { row: Row; notice: string | undefined }) 
   );
 }
 
-function RowActions({ row, weightsLoaded }: { row: Row; weightsLoaded: boolean }) {
+function weightsTitle(source: WeightsSource, row: Row): string {
+  if (source === 'kept')
+    return 'Download weights + masks (.safetensors) and config.json, kept in this browser';
+  if (source === 'worker') return 'Download weights + masks (.safetensors) and config.json';
+  if (row.state === 'running' || row.state === 'starting')
+    return 'Weights are kept when the run finishes';
+  return 'No weights kept for this run (freed, or it did not finish)';
+}
+
+function RowActions({ row, weights }: { row: Row; weights: WeightsSource }) {
   return (
     <div className="actions">
       {row.state === 'queued' ? (
@@ -89,16 +99,23 @@ function RowActions({ row, weightsLoaded }: { row: Row; weightsLoaded: boolean }
             type="button"
             className="button small secondary"
             data-testid="export-weights"
-            disabled={!weightsLoaded || !['done', 'stopped', 'paused'].includes(row.state)}
-            title={
-              weightsLoaded
-                ? 'Download weights + masks (.safetensors) and config.json'
-                : 'The GPU worker keeps only the most recent run: export weights right after a run finishes'
-            }
-            onClick={() => exportWeights(row.id)}
+            disabled={!weights}
+            title={weightsTitle(weights, row)}
+            onClick={() => void exportWeights(row.id)}
           >
             Weights
           </button>
+          {weights === 'kept' && (
+            <button
+              type="button"
+              className="button small secondary"
+              data-testid="continue-weights"
+              title="Load these weights in the Checkpoint panel, to evaluate them or train further"
+              onClick={() => void continueFromWeights(row.id)}
+            >
+              Continue
+            </button>
+          )}
         </>
       )}
       <button
@@ -119,12 +136,12 @@ export function CompareRow({
   row,
   selected,
   notice,
-  weightsLoaded,
+  weights,
 }: {
   row: Row;
   selected: boolean;
   notice: string | undefined;
-  weightsLoaded: boolean;
+  weights: WeightsSource;
 }) {
   return (
     <tr
@@ -166,7 +183,7 @@ export function CompareRow({
       </td>
       <td className="num">{formatDuration(row.wallSeconds)}</td>
       <td onClick={(e) => e.stopPropagation()}>
-        <RowActions row={row} weightsLoaded={weightsLoaded} />
+        <RowActions row={row} weights={weights} />
       </td>
     </tr>
   );

@@ -1,13 +1,36 @@
 // Every run side by side: what it was, what it reached, what it cost (one CompareRow each).
-import { exportMetrics } from '../../store/actions';
-import { selectCompareRows } from '../../store/selectors';
+import { exportMetrics, freeStoredWeights } from '../../store/actions';
+import { selectCompareRows, selectStoredWeights, weightsSource } from '../../store/selectors';
 import { useApp } from '../../store/store';
+import { formatBytes } from '../format';
 import { CompareRow } from './CompareRow';
+
+/** How much the kept weights take, and the way to free it. */
+function StoredWeightsLine() {
+  const kept = useApp((s) => selectStoredWeights(s.ui.storedWeights));
+  if (kept.runs === 0) return null;
+  return (
+    <span className="muted small" data-testid="stored-weights">
+      Weights of {kept.runs} run{kept.runs === 1 ? '' : 's'} kept in this browser:{' '}
+      {formatBytes(kept.bytes)} of {formatBytes(kept.budgetBytes)}{' '}
+      <button
+        type="button"
+        className="link"
+        data-testid="free-weights"
+        title="Delete every kept run's weights (runs and metrics stay)"
+        onClick={() => void freeStoredWeights()}
+      >
+        free space
+      </button>
+    </span>
+  );
+}
 
 export function CompareTable() {
   const rows = useApp(selectCompareRows);
   const selected = useApp((s) => s.ui.selectedRunId);
   const notices = useApp((s) => s.ui.runNotices);
+  const storedWeights = useApp((s) => s.ui.storedWeights);
   const loadedRunId = useApp((s) => s.ui.loadedRunId);
   if (rows.length === 0) {
     return (
@@ -25,6 +48,7 @@ export function CompareTable() {
     <div className="card table-card" data-testid="compare-table">
       <header className="card-head">
         <h3>Runs</h3>
+        <StoredWeightsLine />
         <div className="button-row">
           <button
             type="button"
@@ -78,7 +102,7 @@ export function CompareTable() {
                 row={row}
                 selected={row.id === selected}
                 notice={notices[row.id]}
-                weightsLoaded={loadedRunId === row.id}
+                weights={weightsSource(storedWeights, loadedRunId, row)}
               />
             ))}
           </tbody>
