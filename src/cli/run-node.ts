@@ -7,7 +7,7 @@ import { nodeDataFiles } from '../data/builtin-node';
 import { WebGpuBackend } from '../gpu/backend';
 import { createNodeRuntime } from '../gpu/node-gpu';
 import type { GpuRuntime } from '../gpu/runtime';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { webGpuRunParts } from '../gpu/run-parts';
 import type { RunConfig } from '../spec/run-config';
 import { finalMetrics } from '../train/final-metrics';
 import type { FinalMetrics, MetricPoint } from '../train/metrics';
@@ -40,21 +40,16 @@ export async function runOnNode(
   }: { dataFile?: string; evalSamples?: number; quiet?: boolean } = {},
 ): Promise<NodeRunResult> {
   const rt = await nodeRuntime();
-  const backend = new WebGpuBackend(rt);
-  const sparse = new WebGpuSparseBackend(backend.ctx);
   const userFiles = dataFile
     ? [{ name: basename(dataFile), bytes: toArrayBuffer(await readFile(dataFile)) }]
     : undefined;
   const data = await loadData(config, { read: nodeDataFiles(), userFiles });
   const started = Date.now();
   const run = prepareRun({
-    backend,
-    sparse,
-    adapterName: rt.adapterName,
+    ...webGpuRunParts(new WebGpuBackend(rt)),
     config,
     data,
     evalSamples,
-    sync: () => rt.sync(),
     yieldNow: () => Promise.resolve(),
     events: {
       onMetrics: (points) => {

@@ -5,24 +5,19 @@ import { defaultRunConfig } from '../spec/run-config';
 import type { FromWorker } from '../worker/protocol';
 import * as actions from './actions';
 import { createAppStore, type AppStore } from './app-store';
+import { bindFakeWorker } from './fake-worker';
 import { softwareAdapterSetup, softwareSetupChange } from './software-adapter';
 
 let store: AppStore;
 let reply: (msg: FromWorker) => void;
 
 function bind(urlKeys: (keyof typeof defaultRunConfig)[] = [], config = defaultRunConfig) {
-  store = createAppStore({
-    setup: { config, urlNotes: [], urlKeys, fieldErrors: {} },
-    gpu: { kind: 'checking' },
-  });
-  actions.bindActions({
-    store,
-    connect: (onMessage) => {
-      reply = onMessage;
-      return { send: () => {}, terminate: () => {} };
-    },
-  });
-  actions.connectGpu();
+  ({ store, reply } = bindFakeWorker({
+    store: createAppStore({
+      setup: { config, urlNotes: [], urlKeys, fieldErrors: {} },
+      gpu: { kind: 'checking' },
+    }),
+  }));
 }
 
 const ready = (software: boolean): FromWorker => ({

@@ -5,7 +5,8 @@ import { writeSafetensors } from '../io/safetensors';
 import { defaultRunConfig } from '../spec/run-config';
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import * as actions from './actions';
-import { createAppStore, type AppStore } from './app-store';
+import type { AppStore } from './app-store';
+import { bindFakeWorker } from './fake-worker';
 import { fileStem } from './export';
 import { memoryWeightStore, planKeep, type WeightStore } from './weight-store';
 
@@ -31,23 +32,8 @@ let saved: { name: string; blob: Blob }[];
 let reply: (msg: FromWorker) => void;
 
 function bind(budget = 1 << 20) {
-  store = createAppStore({ gpu: { kind: 'ready', adapter: 'test', software: false } });
   weights = memoryWeightStore();
-  sent = [];
-  saved = [];
-  let n = 0;
-  actions.bindActions({
-    store,
-    connect: (onMessage) => {
-      reply = onMessage;
-      return { send: (msg) => void sent.push(msg), terminate: () => {} };
-    },
-    save: (name, blob) => void saved.push({ name, blob }),
-    newId: () => `run-${++n}`,
-    now: () => n * 1000,
-    weights,
-    weightsBudgetBytes: budget,
-  });
+  ({ store, sent, saved, reply } = bindFakeWorker({ weights, weightsBudgetBytes: budget }));
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -137,13 +123,8 @@ test('Continue loads a kept run into the Checkpoint panel; the next start sends 
 
 test('kept weights survive a new page: loadStoredWeights lists them', async () => {
   await finishRun('run-1');
-  const shared = weights;
-  bind();
-  actions.bindActions({
-    store,
-    connect: () => ({ send: () => {}, terminate: () => {} }),
-    weights: shared,
-  });
+  // A new page: a fresh store over the same storage.
+  ({ store } = bindFakeWorker({ weights }));
   await actions.loadStoredWeights();
   expect(Object.keys(store.getState().ui.storedWeights)).toEqual(['run-1']);
 });

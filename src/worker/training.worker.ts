@@ -6,7 +6,7 @@ import { fetchDataFiles } from '../data/builtin';
 import { WebGpuBackend } from '../gpu/backend';
 import { acquireDevice } from '../gpu/device';
 import { GpuRuntime } from '../gpu/runtime';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { webGpuRunParts } from '../gpu/run-parts';
 import { exportRun, importInto } from '../io/checkpoint';
 import { isSoftwareAdapter } from '../sparse/kernel-choice';
 import { maskHeatmap } from '../train/heatmap';
@@ -76,12 +76,9 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
     pending = [];
   };
   const run = prepareRun({
-    backend: gpu,
-    sparse: new WebGpuSparseBackend(gpu.ctx),
-    adapterName: gpu.rt.adapterName,
+    ...webGpuRunParts(gpu),
     config,
     data,
-    sync: () => gpu.rt.sync(),
     events: {
       onMetrics: (points) => {
         pending.push(...points);
