@@ -15,7 +15,10 @@ def tensor_bytes(t):
 
 def write_safetensors(path, tensors, metadata):
     header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
+    # The reference order (and src/io/safetensors.ts's): alignment descending, then name, so every
+    # F32 tensor starts 4-byte aligned.
+    ordered = sorted(tensors.items(), key=lambda kv: (-kv[1].element_size(), kv[0].encode("utf-8")))
+    for name, t in ordered:
         t = t.detach().to("cpu").contiguous()
         data = tensor_bytes(t)
         header[name] = {"dtype": DTYPE_NAMES[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
