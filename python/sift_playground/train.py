@@ -23,6 +23,7 @@ import torch.distributed as dist
 import torch.nn.functional as F
 
 from . import data as data_mod
+from . import syncbn
 from .dst import DstSchedule, drop_and_grow, set_seed
 from .errors import SiftError
 from .safetensors import write_safetensors
@@ -257,8 +258,11 @@ def run(args, out=sys.stdout):
         shard = slice(rank * batch // world, (rank + 1) * batch // world)
         forward = c.model
         if world > 1:
+            # Batch statistics over the global batch, as one process would compute them.
             if use_cuda:
                 c.model = torch.nn.SyncBatchNorm.convert_sync_batchnorm(c.model)
+            else:
+                syncbn.convert(c.model)
             forward = torch.nn.parallel.DistributedDataParallel(c.model, device_ids=[local_rank] if use_cuda else None)
         log = open(args.json, "a") if args.json and rank == 0 else None
 

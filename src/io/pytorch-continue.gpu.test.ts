@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportBuiltinData } from '../cli/export-data';
 import { nodeDataFiles } from '../data/builtin-node';
+import { AdamW } from '../nn/optim/adamw';
 import { WebGpuSparseBackend } from '../gpu/sparse-backend';
 import { crossEntropy } from '../ops/loss';
 import { mean } from '../ops/reduce';
@@ -106,17 +107,46 @@ const base = {
   seed: 5,
 };
 
-const cases: { label: string; config: RunConfig }[] = [
+const gpt = {
+  model: 'gpt-tiny',
+  dataset: 'builtin-text' as const,
+  optimizer: 'adamw' as const,
+  lr: 1e-3,
+  weightDecay: 0.1,
+};
+
+/** ddp: also continue under torchrun with 2 gloo processes and compare with one process. */
+const cases: { label: string; config: RunConfig; ddp: boolean }[] = [
   {
-    label: 'resnet-mini Sparse Wide RigL (SGD Nesterov, momentum state)',
+    label: 'resnet-mini Sparse Wide RigL (SGD Nesterov momentum; batch norm over the global batch)',
     config: parseRunConfig({ ...base, transform: 'sparse-wide', sparsity: 0.75, method: 'rigl' }),
+    ddp: true,
   },
   {
-    label: 'resnet-mini Sparse Parallel SET',
-    config: parseRunConfig({ ...base, transform: 'sparse-parallel', sparsity: 0.5, method: 'set' }),
+    label: 'gpt-tiny Sparse Factorized RigL (AdamW moments and step counts, clipping)',
+    config: parseRunConfig({
+      ...base,
+      ...gpt,
+      transform: 'sparse-factorized',
+      sparsity: 0.5,
+      method: 'rigl',
+      gradClip: 1,
+    }),
+    ddp: true,
   },
   {
-    label: 'gpt-tiny Sparse Doped static (AdamW moments and step counts, clipping)',
+    label: 'gpt-tiny Sparse Parallel SET',
+    config: parseRunConfig({
+      ...base,
+      ...gpt,
+      transform: 'sparse-parallel',
+      sparsity: 0.5,
+      method: 'set',
+    }),
+    ddp: false,
+  },
+  {
+    label: 'gpt-tiny Sparse Doped static (SGD)',
     config: parseRunConfig({
       ...base,
       model: 'gpt-tiny',
@@ -124,27 +154,55 @@ const cases: { label: string; config: RunConfig }[] = [
       transform: 'sparse-doped',
       sparsity: 0.5,
       method: 'static',
-      optimizer: 'adamw',
-      lr: 1e-3,
-      weightDecay: 0.1,
-      gradClip: 1,
     }),
-  },
-  {
-    label: 'gpt-tiny Sparse Factorized RigL (AdamW)',
-    config: parseRunConfig({
-      ...base,
-      model: 'gpt-tiny',
-      dataset: 'builtin-text',
-      transform: 'sparse-factorized',
-      sparsity: 0.5,
-      method: 'rigl',
-      optimizer: 'adamw',
-      lr: 1e-3,
-      weightDecay: 0.1,
-    }),
+    ddp: false,
   },
 ];
+
+/** Continues `dir` for 4 steps in one process and under torchrun (2 gloo processes). */
+function compareWithTorchrun(dir: string): void {
+  const one = join(dir, 'one');
+  const two = join(dir, 'two');
+  const common = ['--steps', '4', '--metrics-every', '1', '--no-eval', '--device', 'cpu'];
+  sift(['--from', dir, ...common, '--json', join(dir, 'one.jsonl'), '--export', one]);
+  execFileSync(
+    PYTHON,
+    [
+      '-m',
+      'torch.distributed.run',
+      '--nproc_per_node',
+      '2',
+      '--master_port',
+      '29531',
+      // Debian's torch 1.13 on Python 3.11 cannot parse the default '0' of these two (its Std
+      // flag enum lost the zero member); 2 (stderr) parses and changes nothing we rely on.
+      '--redirects',
+      '2',
+      '--tee',
+      '2',
+      '-m',
+      'sift_playground.train',
+      '--from',
+      dir,
+      ...common,
+      '--json',
+      join(dir, 'two.jsonl'),
+      '--export',
+      two,
+    ],
+    { env: PYTHON_ENV, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const single = readPoints(join(dir, 'one.jsonl'));
+  const ddp = readPoints(join(dir, 'two.jsonl'));
+  expect(ddp.map((p) => p.step)).toEqual(single.map((p) => p.step));
+  const worst = Math.max(...ddp.map((p, i) => Math.abs(p.trainLoss! - single[i].trainLoss!)));
+  console.info(`torchrun vs one process: largest loss difference ${worst}`);
+  expect(worst).toBeLessThan(1e-4);
+  const m1 = masksOf(readFileSync(join(one, 'model.safetensors')));
+  const m2 = masksOf(readFileSync(join(two, 'model.safetensors')));
+  expect([...m2.keys()]).toEqual([...m1.keys()]);
+  for (const [name, mask] of m1) expect(Array.from(m2.get(name)!)).toEqual(Array.from(mask));
+}
 
 describe('continue in PyTorch', () => {
   for (const c of cases) {
@@ -158,7 +216,6 @@ describe('continue in PyTorch', () => {
       }
       const out = join(dir, 'continued');
       const metrics = join(dir, 'metrics.jsonl');
-      sift(['--from', dir, '--steps', String(STEPS_THERE), '--metrics-every', '1']);
       sift([
         '--from',
         dir,
@@ -178,7 +235,9 @@ describe('continue in PyTorch', () => {
       expect(train.map((p) => p.step)).toEqual(
         Array.from({ length: STEPS_THERE }, (_, i) => STEPS_HERE + 1 + i),
       );
-      expect(Math.abs(train[0].trainLoss! - nextLoss)).toBeLessThan(1e-3);
+      const lossDiff = Math.abs(train[0].trainLoss! - nextLoss);
+      console.info(`${c.label}: first PyTorch step's loss differs from ours by ${lossDiff}`);
+      expect(lossDiff).toBeLessThan(1e-3);
       // Every layer keeps its exact active count through PyTorch's updates (steps 4, 6, 8).
       const after = readFileSync(join(out, 'model.safetensors'));
       const m0 = masksOf(before);
@@ -193,47 +252,18 @@ describe('continue in PyTorch', () => {
       try {
         const restored = importInto(run, after);
         expect(restored.step).toBe(STEPS_HERE + STEPS_THERE);
+        if (run.optimizer instanceof AdamW) {
+          const [, wte] = [...run.model.module.namedParameters()][0];
+          expect(run.optimizer.stepCountOf(wte)).toBe(STEPS_HERE + STEPS_THERE);
+        }
         const ev = await run.session.evaluate();
-        expect(Math.abs(ev.loss - evalLoss)).toBeLessThan(1e-3);
+        const evalDiff = Math.abs(ev.loss - evalLoss);
+        console.info(`${c.label}: eval loss after import differs from PyTorch's by ${evalDiff}`);
+        expect(evalDiff).toBeLessThan(1e-3);
       } finally {
         run.dispose();
       }
+      if (c.ddp) compareWithTorchrun(dir);
     });
   }
-
-  it('torchrun with 2 gloo processes: same masks as one process, same losses', async () => {
-    const { dir } = await trainAndExport(cases[3].config);
-    const one = join(dir, 'one');
-    const two = join(dir, 'two');
-    const common = ['--steps', '4', '--metrics-every', '1', '--no-eval', '--device', 'cpu'];
-    sift(['--from', dir, ...common, '--json', join(dir, 'one.jsonl'), '--export', one]);
-    execFileSync(
-      PYTHON,
-      [
-        '-m',
-        'torch.distributed.run',
-        '--nproc_per_node',
-        '2',
-        '--master_port',
-        '29531',
-        '-m',
-        'sift_playground.train',
-        '--from',
-        dir,
-        ...common,
-        '--json',
-        join(dir, 'two.jsonl'),
-        '--export',
-        two,
-      ],
-      { env: PYTHON_ENV, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    const single = readPoints(join(dir, 'one.jsonl'));
-    const ddp = readPoints(join(dir, 'two.jsonl'));
-    expect(ddp.map((p) => p.step)).toEqual(single.map((p) => p.step));
-    ddp.forEach((p, i) => expect(Math.abs(p.trainLoss! - single[i].trainLoss!)).toBeLessThan(1e-4));
-    const m1 = masksOf(readFileSync(join(one, 'model.safetensors')));
-    const m2 = masksOf(readFileSync(join(two, 'model.safetensors')));
-    for (const [name, mask] of m1) expect(Array.from(m2.get(name)!)).toEqual(Array.from(mask));
-  });
 });
