@@ -244,6 +244,8 @@ def run(args, out=sys.stdout):
     world = int(os.environ.get("WORLD_SIZE", "1"))
     rank = int(os.environ.get("RANK", "0"))
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise SiftError("CUDA_UNAVAILABLE", "--device cuda, but this PyTorch sees no CUDA device; use --device cpu")
     use_cuda = args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
     if use_cuda:
         torch.cuda.set_device(local_rank)

@@ -66,7 +66,8 @@ function checksum(x: Float32Array): number {
 
 describe('values PyTorch continuation reproduces (python/tests/fixtures/parity.json)', () => {
   it('randomU32 and SET seeds', () => {
-    for (const [seed, index, value] of fixture.randomU32) expect(randomU32(seed, index)).toBe(value);
+    for (const [seed, index, value] of fixture.randomU32)
+      expect(randomU32(seed, index)).toBe(value);
     for (const [run, layer, step, value] of fixture.setSeed)
       expect(setSeed(run, layer, step)).toBe(value);
   });

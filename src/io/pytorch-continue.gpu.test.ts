@@ -196,7 +196,6 @@ function compareWithTorchrun(dir: string): void {
   const ddp = readPoints(join(dir, 'two.jsonl'));
   expect(ddp.map((p) => p.step)).toEqual(single.map((p) => p.step));
   const worst = Math.max(...ddp.map((p, i) => Math.abs(p.trainLoss! - single[i].trainLoss!)));
-  console.info(`torchrun vs one process: largest loss difference ${worst}`);
   expect(worst).toBeLessThan(1e-4);
   const m1 = masksOf(readFileSync(join(one, 'model.safetensors')));
   const m2 = masksOf(readFileSync(join(two, 'model.safetensors')));
@@ -236,7 +235,6 @@ describe('continue in PyTorch', () => {
         Array.from({ length: STEPS_THERE }, (_, i) => STEPS_HERE + 1 + i),
       );
       const lossDiff = Math.abs(train[0].trainLoss! - nextLoss);
-      console.info(`${c.label}: first PyTorch step's loss differs from ours by ${lossDiff}`);
       expect(lossDiff).toBeLessThan(1e-3);
       // Every layer keeps its exact active count through PyTorch's updates (steps 4, 6, 8).
       const after = readFileSync(join(out, 'model.safetensors'));
@@ -258,7 +256,6 @@ describe('continue in PyTorch', () => {
         }
         const ev = await run.session.evaluate();
         const evalDiff = Math.abs(ev.loss - evalLoss);
-        console.info(`${c.label}: eval loss after import differs from PyTorch's by ${evalDiff}`);
         expect(evalDiff).toBeLessThan(1e-3);
       } finally {
         run.dispose();
