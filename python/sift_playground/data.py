@@ -233,10 +233,11 @@ def find_builtin(name, search):
     raise SiftError("DATASET_MISSING", f"{name} not found in {', '.join(search)}: pass --data-dir (the page's public/data/) or export with the data")
 
 
-def make_source(config, run_dir, data_dir=None, data_files=(), eval_samples=None):
-    """The batch source of the exported run, from files beside the export or the ones given."""
+def make_source(config, run_dir, data_dir=None, data_files=(), eval_samples=None, fallback_dir=None):
+    """The batch source of the exported run. Built-in files are looked for in `data_dir`, then
+    beside the export (`<run>/data/`, as our CLI exports them), then in `fallback_dir`."""
     run = config["run"]
-    search = [d for d in (data_dir, os.path.join(run_dir, "data"), run_dir) if d]
+    search = [d for d in (data_dir, os.path.join(run_dir, "data"), run_dir, fallback_dir) if d]
     evals = eval_samples or run["evalSamples"]
     dataset = run["dataset"]
     if dataset in ("builtin-images", "cifar10", "cifar100"):

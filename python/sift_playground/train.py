@@ -74,8 +74,9 @@ class Continuation:
         self.training_flops = float(flops.get("trainingFlops", 0))
         self.executed_flops = float(flops.get("executedFlops", 0))
         self.cost = self._step_cost()
-        search_dir = data_dir or (REPO_DATA if os.path.isdir(REPO_DATA) else None)
-        self.source = data_mod.make_source(config, self.run_dir, search_dir, data_files, eval_samples)
+        # Last resort: the page's own data when running from a checkout of this repository.
+        fallback = REPO_DATA if os.path.isdir(REPO_DATA) else None
+        self.source = data_mod.make_source(config, self.run_dir, data_dir, data_files, eval_samples, fallback)
 
     def _make_optimizer(self):
         run = self.run
@@ -253,7 +254,15 @@ def run(args, out=sys.stdout):
     if world > 1:
         dist.init_process_group("nccl" if use_cuda else "gloo")
     try:
-        c = Continuation(args.from_dir, device, args.lr, args.total_steps, args.data_dir, args.data_file or (), args.eval_samples)
+        c = Continuation(
+            args.from_dir,
+            device=device,
+            lr=args.lr,
+            total_steps=args.total_steps,
+            data_dir=args.data_dir,
+            data_files=args.data_file or (),
+            eval_samples=args.eval_samples,
+        )
         batch = c.run["batchSize"]
         if batch % world:
             raise SiftError("CONFIG_INVALID", f"batch size {batch} does not split over {world} processes; use a divisor of it")
@@ -271,7 +280,8 @@ def run(args, out=sys.stdout):
         def emit(point):
             if rank == 0:
                 line = json.dumps(point)
-                (log.write(line + "\n") if log else None)
+                if log:
+                    log.write(line + "\n")
                 if args.verbose:
                     print(line, file=out)
 
