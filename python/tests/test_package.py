@@ -1,4 +1,6 @@
 """Package-level checks: the page's standalone loader is the package's, and bad input is named."""
+import contextlib
+import io
 import os
 import tempfile
 import unittest
@@ -56,9 +58,13 @@ class Package(unittest.TestCase):
             write_safetensors(path, {"a": torch.zeros(2)}, {})
             with self.assertRaises(LoadError):
                 load_export(path)
-            self.assertEqual(main(["--from", d, "--steps", "1"]), 1)
-            with self.assertRaises(SystemExit):
-                main(["--from", d, "--steps", "0"])
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err):
+                self.assertEqual(main(["--from", d, "--steps", "1"]), 1)
+                with self.assertRaises(SystemExit):
+                    main(["--from", d, "--steps", "0"])
+            self.assertIn("sift-train: ", err.getvalue())
+            self.assertIn("--steps must be >= 1", err.getvalue())
         self.assertEqual(SiftError("DATASET_MISSING", "x").code, "DATASET_MISSING")
 
 
