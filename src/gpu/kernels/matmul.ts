@@ -4,7 +4,7 @@
 //       products with a long K (conv weight gradients) split K over more workgroups and add the
 //       slices in a second, deterministic pass (shaders/matmul-split-k-reduce.wgsl).
 //   'register'  shaders/matmul-register.wgsl: 16x8 blocks per thread, no barriers; for software
-//       adapters, where it measured 5-10x faster (BENCHMARKS.md).
+//       adapters, about 15x faster there than a shared-memory kernel (BENCHMARKS.md, Matmul table).
 // Which variant runs is a MatmulTuning per runtime: the adapter's default until tuneMatmul()
 // (matmul-tune.ts) measures the candidates on the device and sets the winners.
 import tiledSource from '../../../shaders/matmul.wgsl?raw';
