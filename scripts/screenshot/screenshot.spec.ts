@@ -23,5 +23,6 @@ test('the README screenshot: every transform at one sparsity', async ({ page }) 
   await rows.nth(2).click();
   await expect(page.getByTestId('heatmap-canvas')).toBeVisible();
   await page.mouse.move(0, 0);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: 'docs/screenshot.png', fullPage: true });
 });
