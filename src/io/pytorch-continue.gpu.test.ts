@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { exportBuiltinData } from '../cli/export-data';
 import { nodeDataFiles } from '../data/builtin-node';
 import { AdamW } from '../nn/optim/adamw';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { webGpuRunParts } from '../gpu/run-parts';
 import { crossEntropy } from '../ops/loss';
 import { mean } from '../ops/reduce';
 import { defaultRunConfig, parseRunConfig, type RunConfig } from '../spec/run-config';
@@ -61,14 +61,11 @@ function masksOf(bytes: Uint8Array): Map<string, Uint8Array> {
 const activeCount = (m: Uint8Array): number => m.reduce((a, b) => a + b, 0);
 
 async function prepare(config: RunConfig): Promise<PreparedRun> {
-  const { gpu, rt } = await gpuBackend();
+  const { gpu } = await gpuBackend();
   return prepareRun({
-    backend: gpu,
-    sparse: new WebGpuSparseBackend(gpu.ctx),
-    adapterName: rt.adapterName,
+    ...webGpuRunParts(gpu),
     config,
     data: await loadData(config, { read: nodeDataFiles() }),
-    sync: () => rt.sync(),
   });
 }
 
