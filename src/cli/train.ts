@@ -60,7 +60,7 @@ function num(flag: string, text: string | undefined): number | undefined {
 export function configFromArgs(values: TrainValues): RunConfig {
   const model = String(values.model);
   const preset = getPreset(model);
-  const isText = preset.task === 'language-model';
+  const isText = preset.task === 'language';
   const transform = parseTransformName(String(values.transform ?? 'dense'));
   const sparsity =
     num('sparsity', values.sparsity as string | undefined) ?? (transform === 'dense' ? 0 : 0.75);

@@ -4,7 +4,7 @@
 // `optimizer.<param>.<state>`, and a sidecar config.json that describes the model fully.
 import { SiftError } from '../common/errors';
 import { countModel } from '../flops/count';
-import { isWeightLayer } from '../spec/model-spec';
+import { isWeightLayer, type Task } from '../spec/model-spec';
 import type { Tensor } from '../tensor/tensor';
 import { AdamW } from '../nn/optim/adamw';
 import { parseRunConfig, type RunConfig } from '../spec/run-config';
@@ -30,7 +30,7 @@ export interface CheckpointConfig {
   format: typeof CHECKPOINT_FORMAT;
   run: RunConfig;
   step: number;
-  task: 'classify' | 'language';
+  task: Task;
   /** The transformed architecture (Sparse Wide: widened), as src/spec describes it. */
   arch: unknown;
   transform: RunConfig['transform'];
