@@ -81,7 +81,7 @@ export function runSizeProblems(size: RunSize, limits: RunLimits = defaultRunLim
   if (size.paramsTotal > limits.maxParams) {
     problems.push(
       `the model would have ${(size.paramsTotal / 1e6).toFixed(1)}M parameters, over the ` +
-        `${(limits.maxParams / 1e6).toFixed(1)}M cap; lower the sparsity (Sparse Wide widens with it) or pick a smaller model`,
+        `${(limits.maxParams / 1e6).toFixed(1)}M cap; lower the sparsity (Sparse Wide and Sparse Parallel grow with it) or pick a smaller model`,
     );
   }
   const bufferLimit = Math.min(limits.maxBufferBytes, limits.maxBindingBytes);
