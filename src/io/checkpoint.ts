@@ -8,6 +8,7 @@ import { isWeightLayer } from '../spec/model-spec';
 import type { Tensor } from '../tensor/tensor';
 import { parseRunConfig, type RunConfig } from '../spec/run-config';
 import type { PreparedRun } from '../train/setup';
+import { planImport } from './checkpoint-validate';
 import { readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors';
 
 export const MASK_SUFFIX = '_mask';
@@ -174,43 +175,21 @@ export function checkpointConfigOf(bytes: Uint8Array | ArrayBuffer): CheckpointC
 
 /**
  * Load weights, buffers, masks (and optimiser state when present) into a run built from the same
- * config. Every name and shape must match; masks must hold the layer's exact active count.
+ * config. Everything is checked first (src/io/checkpoint-validate.ts): a file that fails any
+ * check changes nothing in the run.
  */
 export function importInto(run: PreparedRun, bytes: Uint8Array | ArrayBuffer): CheckpointConfig {
   const file = readSafetensors(bytes);
   const config = checkpointConfigOf(bytes);
+  const { assignments, masks } = planImport(run, file, config, MASK_SUFFIX, optimizerState(run));
   const backend = run.backend;
-  const take = (name: string, shape: readonly number[]): SafetensorsTensor => {
-    const t = file.tensors.get(name);
-    if (!t) throw new SiftError('CHECKPOINT_MISMATCH', `the checkpoint has no tensor ${name}`);
-    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-      throw new SiftError(
-        'CHECKPOINT_MISMATCH',
-        `${name}: the checkpoint has shape [${t.shape.join(', ')}], this model needs [${shape.join(', ')}]`,
-      );
-    }
-    return t;
-  };
-  for (const [name, target] of run.model.module.stateDict()) {
-    const t = take(name, target.shape);
-    const uploaded = backend.upload(t.data as Float32Array);
-    backend.assign(target.storage, uploaded);
+  for (const { target, data } of assignments) {
+    const uploaded = backend.upload(data);
+    backend.assign(target, uploaded);
     backend.release(uploaded);
   }
-  for (const { weight, mask } of run.sparsity?.entries ?? []) {
-    const t = take(`${weight.name}${MASK_SUFFIX}`, weight.weight.shape);
-    let active = 0;
-    const values = Float32Array.from(t.data as Uint8Array, (v) => {
-      if (v > 0) active++;
-      return v > 0 ? 1 : 0;
-    });
+  for (const { mask, values, active } of masks) {
     backend.release(mask.replace(backend.upload(values), active));
-  }
-  for (const [key, state] of optimizerState(run)) {
-    if (!file.tensors.has(key)) continue;
-    const uploaded = backend.upload(take(key, state.shape).data as Float32Array);
-    backend.assign(state.storage, uploaded);
-    backend.release(uploaded);
   }
   return config;
 }
