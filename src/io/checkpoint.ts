@@ -131,7 +131,7 @@ export async function exportRun(run: PreparedRun, withOptimizer: boolean): Promi
 }
 
 /** Optimiser state by checkpoint name: `optimizer.<param>.<momentum_buffer|exp_avg|exp_avg_sq>`. */
-function optimizerState(run: PreparedRun): [string, Tensor][] {
+export function optimizerState(run: PreparedRun): [string, Tensor][] {
   const kinds = run.config.optimizer === 'sgd' ? ['momentum_buffer'] : ['exp_avg', 'exp_avg_sq'];
   return [...run.model.module.namedParameters()].flatMap(([name, param]) =>
     run.optimizer

@@ -7,7 +7,7 @@ import type { AppState, AppStore } from './app-store';
 import { readConfigJson, readSafetensorsSummary } from './checkpoint-file';
 import { checkDatasetFiles, type DroppedFile } from './dataset-files';
 import { fileStem, runsToCsv, runsToJson } from './export';
-import { modelPresets, presetFamily, presetInfo } from './planner';
+import { modelPresets, planReadout, presetFamily, presetInfo } from './planner';
 import {
   addRun,
   defaultRunName,
@@ -102,7 +102,9 @@ const checkpointCodes = [
   'SAFETENSORS_BAD_HEADER',
   'SAFETENSORS_BAD_DTYPE',
   'SAFETENSORS_BAD_OFFSETS',
+  'SAFETENSORS_DUPLICATE_NAME',
   'CHECKPOINT_MISMATCH',
+  'CHECKPOINT_INVALID',
 ];
 
 export function handleWorkerMessage(msg: FromWorker): void {
@@ -143,6 +145,11 @@ export function handleWorkerMessage(msg: FromWorker): void {
     case 'checkpoint':
       checkpoints.set(msg.runId, { step: msg.step, bytes: msg.safetensors });
       break;
+    case 'checkpoint-failed':
+      setUi((ui) => ({
+        runNotices: { ...ui.runNotices, [msg.runId]: checkpointFailedNotice(msg) },
+      }));
+      return;
     case 'mask-stats':
       set((s) => ({ runs: reduceWorkerMessage(s.runs, msg, now) }));
       requestHeatmapFor(msg.runId, msg.layers[0]?.name);
@@ -172,8 +179,21 @@ export function handleWorkerMessage(msg: FromWorker): void {
   set((s) => ({ runs: reduceWorkerMessage(s.runs, msg, now) }));
   const after = runId ? get().runs.byId[runId] : undefined;
   // The GPU is free again: the next queued run starts (not after a device loss; see the banner).
-  if (before && after && isActive(before) && ['done', 'stopped', 'failed'].includes(after.state))
+  if (
+    before &&
+    after &&
+    isActive(before) &&
+    ['done', 'stopped', 'failed', 'diverged'].includes(after.state)
+  )
     pumpQueue();
+}
+
+function checkpointFailedNotice(msg: Extract<FromWorker, { type: 'checkpoint-failed' }>): string {
+  const kept = checkpoints.get(msg.runId);
+  return (
+    `The recovery checkpoint at step ${msg.step} failed (${msg.message}); ` +
+    (kept ? `the one from step ${kept.step} is kept.` : 'there is no earlier one.')
+  );
 }
 
 /** Put an error next to the control that caused it. */
@@ -313,6 +333,9 @@ export function startProblem(s: AppState, config: RunConfig = s.setup.config): s
     return `${config.model} is for FLOP counts only; pick a smaller model to train.`;
   const problems = runConfigProblems(config);
   if (problems.length > 0) return problems.join('; ');
+  const readout = planReadout(config);
+  if (readout.ok && readout.readout.sizeProblems.length > 0)
+    return `This run cannot start: ${readout.readout.sizeProblems.join('; ')}.`;
   if (
     config.dataset !== 'builtin-images' &&
     config.dataset !== 'builtin-text' &&

@@ -29,7 +29,16 @@ export type ToWorker =
   | { type: 'heatmap'; runId: string; layer: string };
 
 export type RunState =
-  'queued' | 'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'failed' | 'interrupted';
+  | 'queued'
+  | 'starting'
+  | 'running'
+  | 'paused'
+  | 'stopped'
+  | 'done'
+  | 'failed'
+  | 'interrupted'
+  /** Stopped by divergence detection (a non-finite or runaway loss); the metrics are kept. */
+  | 'diverged';
 
 export type FromWorker =
   | { type: 'ready'; adapterName: string; features: string[] }
@@ -41,5 +50,7 @@ export type FromWorker =
   | { type: 'done'; runId: string; final: FinalMetrics }
   | { type: 'exported'; runId: string; safetensors: ArrayBuffer; configJson: string }
   | { type: 'checkpoint'; runId: string; step: number; safetensors: ArrayBuffer }
+  /** A recovery checkpoint could not be taken; the page keeps the previous one. */
+  | { type: 'checkpoint-failed'; runId: string; step: number; message: string }
   | { type: 'error'; runId?: string; code: SiftErrorCode | 'UNKNOWN'; message: string }
   | { type: 'device-lost'; runId?: string; message: string };
