@@ -39,13 +39,11 @@ export async function runOnNode(
   io: CliIo,
   {
     dataFile,
-    evalSamples,
     quiet = false,
     divergence,
     maxParams = defaultRunLimits.maxParams,
   }: {
     dataFile?: string;
-    evalSamples?: number;
     quiet?: boolean;
     divergence?: DivergenceRule;
     maxParams?: number;
@@ -70,7 +68,6 @@ export async function runOnNode(
     adapterName: rt.adapterName,
     config,
     data,
-    evalSamples,
     limits,
     divergence,
     sync: () => rt.sync(),
