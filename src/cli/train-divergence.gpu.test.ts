@@ -1,5 +1,6 @@
 // `train` on Node's WebGPU with a learning rate that blows the loss up: the run stops early with
 // a named reason and exit code 1, and the --json file keeps every metric recorded before the stop.
+// (On SwiftShader: DIVERGED at step 3, train loss 2.41 -> 155 -> 649; about 35 s, mostly compiles.)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ it('a diverging run exits 1 with the reason and keeps its metrics', async () => 
   let err = '';
   const code = await train(
     [
-      ...['--model', 'resnet-mini', '--transform', 'dense', '--steps', '12', '--batch', '4'],
+      ...['--model', 'resnet-mini', '--transform', 'dense', '--steps', '6', '--batch', '4'],
       ...['--lr', '9', '--optimizer', 'sgd', '--schedule', 'constant', '--metrics-every', '1'],
       ...['--eval-every', '100', '--eval-samples', '8', '--diverge-factor', '3'],
       ...['--diverge-checks', '2', '--json', json],
@@ -26,7 +27,7 @@ it('a diverging run exits 1 with the reason and keeps its metrics', async () => 
     const saved = JSON.parse(readFileSync(json, 'utf8'));
     expect(['DIVERGED', 'NAN_LOSS']).toContain(saved.error.code);
     expect(saved.history.length).toBeGreaterThan(0);
-    expect(saved.history.at(-1).step).toBeLessThan(12);
+    expect(saved.history.at(-1).step).toBeLessThan(6);
     expect(out).toMatch(/resnet-mini dense/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
