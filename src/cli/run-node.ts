@@ -8,9 +8,10 @@ import { defaultRunLimits, type RunLimits } from '../flops/limits';
 import { WebGpuBackend } from '../gpu/backend';
 import { createNodeRuntime } from '../gpu/node-gpu';
 import type { GpuRuntime } from '../gpu/runtime';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { webGpuRunParts } from '../gpu/run-parts';
 import type { RunConfig } from '../spec/run-config';
 import type { DivergenceRule } from '../train/divergence';
+import { finalMetrics } from '../train/final-metrics';
 import type { FinalMetrics, MetricPoint } from '../train/metrics';
 import { loadData, prepareRun, type PreparedRun } from '../train/setup';
 import type { CliIo } from './cli-io';
@@ -55,22 +56,17 @@ export async function runOnNode(
     maxBindingBytes: rt.device.limits.maxStorageBufferBindingSize,
     maxParams,
   };
-  const backend = new WebGpuBackend(rt);
-  const sparse = new WebGpuSparseBackend(backend.ctx);
   const userFiles = dataFile
     ? [{ name: basename(dataFile), bytes: toArrayBuffer(await readFile(dataFile)) }]
     : undefined;
   const data = await loadData(config, { read: nodeDataFiles(), userFiles });
   const started = Date.now();
   const run = prepareRun({
-    backend,
-    sparse,
-    adapterName: rt.adapterName,
+    ...webGpuRunParts(new WebGpuBackend(rt)),
     config,
     data,
     limits,
     divergence,
-    sync: () => rt.sync(),
     yieldNow: () => Promise.resolve(),
     events: {
       onMetrics: (points) => {
@@ -88,19 +84,7 @@ export async function runOnNode(
     error = { code: e.code, message: e.message };
   }
   if (!quiet) io.err('\n');
-  const ev = run.session.lastEvaluation ?? (await run.session.evaluate());
-  const final: FinalMetrics = {
-    trainLoss: run.session.trainLoss,
-    evalLoss: ev.loss,
-    ...(run.model.task === 'classify'
-      ? { evalAccuracy: ev.accuracy }
-      : { evalBitsPerChar: ev.loss / Math.LN2 }),
-    trainingFlops: run.session.trainingFlops,
-    executedFlops: run.session.executedFlops,
-    wallSeconds: run.session.elapsedMs / 1000,
-    paramsTotal: run.model.count.paramsTotal,
-    paramsActive: run.model.count.paramsActive,
-  };
+  const final = await finalMetrics(run);
   return { config, history: run.session.history, final, error, run };
 }
 

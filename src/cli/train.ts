@@ -14,9 +14,10 @@ import {
   type DivergenceRule,
 } from '../train/divergence';
 import { formatCount, processIo, UsageError, type CliIo } from './cli-io';
-import { runCommand, writeOutput } from './command';
-import { checkFlags, type FlagRules, type FlagValues } from './flags';
 import { checkRunSize } from '../train/setup';
+import { runCommand, writeOutput } from './command';
+import { exportBuiltinData } from './export-data';
+import { checkFlags, type FlagRules, type FlagValues } from './flags';
 import { runOnNode } from './run-node';
 
 export const TRAIN_OPTIONS = {
@@ -110,7 +111,7 @@ export function configFromArgs(values: TrainValues): RunConfig {
   const flags = checkFlags(values, TRAIN_RULES);
   const model = String(values.model);
   const preset = getPreset(model);
-  const isText = preset.task === 'language-model';
+  const isText = preset.task === 'language';
   const transform = parseTransformName(String(values.transform ?? 'dense'));
   const sparsity = flags.sparsity ?? (transform === 'dense' ? 0 : 0.75);
   const partial: Partial<RunConfig> = {
@@ -207,7 +208,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         const file = join(dir, 'model.safetensors');
         await writeOutput(file, exported.safetensors, { mkdirFirst: dir });
         await writeOutput(join(dir, 'config.json'), JSON.stringify(exported.config, null, 2));
-        io.err(`exported ${file} and config.json\n`);
+        const data = await exportBuiltinData(config, dir);
+        io.err(
+          `exported ${file}, config.json` +
+            (data.length > 0 ? ` and the data (${join(dir, 'data')})` : '') +
+            '\n',
+        );
       }
     } finally {
       result.run.dispose();

@@ -170,6 +170,32 @@ describe('checkpoint import validation', () => {
     });
   }
 
+  it("AdamW's step counts load back, and a fractional one is refused before any write", async () => {
+    const config = parseRunConfig({ ...run.config, optimizer: 'adamw', lr: 1e-3 });
+    const data = await loadData(config, { read: nodeDataFiles() });
+    const adam = prepareRun({
+      backend: cpuBackend,
+      sparse: new CpuSparseBackend(),
+      config,
+      data,
+      evalSamples: 4,
+      sync: () => Promise.resolve(),
+    });
+    const bytes = (await exportRun(adam, true)).safetensors;
+    expect(() => importInto(adam, bytes)).not.toThrow();
+    const file = readSafetensors(bytes);
+    const tensors = new Map(file.tensors);
+    const name = [...tensors.keys()].find((k) => k.endsWith('.step'))!;
+    tensors.set(name, { dtype: 'F32', shape: [], data: Float32Array.of(2.5) });
+    expect(() => importInto(adam, writeSafetensors(tensors, file.metadata))).toThrow(
+      expect.objectContaining({
+        code: 'CHECKPOINT_INVALID',
+        message: expect.stringContaining(`${name} must be one whole number >= 0`),
+      }),
+    );
+    adam.dispose();
+  });
+
   it('names a duplicate tensor name instead of reporting an offset error', () => {
     const header = JSON.stringify({ a: { dtype: 'U8', shape: [1], data_offsets: [0, 1] } });
     const twice = `{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},${header.slice(1)}`;

@@ -18,6 +18,16 @@ export interface ImportPlan {
   assignments: { target: Storage; data: Float32Array }[];
   /** Masks: replaced whole with their (checked) active counts. */
   masks: { mask: Mask; values: Float32Array; active: number }[];
+  /** AdamW step counts per parameter (bias correction). */
+  stepCounts: { param: Tensor; count: number }[];
+}
+
+/** Checkpoint names the model defines (checkpoint.ts owns them). */
+export interface CheckpointNames {
+  maskSuffix: string;
+  optimizerState: readonly [string, Tensor][];
+  /** `optimizer.<param>.step` with its parameter; empty for optimisers without step counts. */
+  stepCountNames: readonly [string, Tensor][];
 }
 
 /** RunConfig keys that decide the model, its masks and its optimiser state. */
@@ -77,16 +87,12 @@ function finiteFloats(name: string, t: SafetensorsTensor): Float32Array {
   return t.data;
 }
 
-/**
- * Check `file` against `run` and return what to write. `maskSuffix` and the optimiser-state names
- * come from checkpoint.ts, which owns the naming.
- */
+/** Check `file` against `run` and return what to write; nothing is written here. */
 export function planImport(
   run: PreparedRun,
   file: SafetensorsFile,
   config: CheckpointConfig,
-  maskSuffix: string,
-  optimizerState: readonly [string, Tensor][],
+  { maskSuffix, optimizerState, stepCountNames }: CheckpointNames,
 ): ImportPlan {
   checkConfigAgrees(config, run.config, run.config.steps);
   const seen = new Set<string>();
@@ -128,6 +134,19 @@ export function planImport(
     if (!file.tensors.has(name)) continue;
     assignments.push({ target: state.storage, data: finiteFloats(name, take(name, state.shape)) });
   }
+  const stepCounts: ImportPlan['stepCounts'] = [];
+  for (const [name, param] of stepCountNames) {
+    if (!file.tensors.has(name)) continue;
+    const t = file.tensors.get(name)!;
+    seen.add(name);
+    const count = t.data[0];
+    if (t.dtype !== 'F32' || t.data.length !== 1 || !Number.isInteger(count) || count < 0) {
+      throw invalid(
+        `${name} must be one whole number >= 0 (F32), found ${t.dtype} [${Array.from(t.data).join(', ')}]`,
+      );
+    }
+    stepCounts.push({ param, count });
+  }
   const extra = [...file.tensors.keys()].filter((name) => !seen.has(name));
   if (extra.length > 0) {
     throw mismatch(
@@ -135,5 +154,5 @@ export function planImport(
         (extra.length > 3 ? ', ...' : ''),
     );
   }
-  return { assignments, masks };
+  return { assignments, masks, stepCounts };
 }

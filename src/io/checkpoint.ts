@@ -4,8 +4,9 @@
 // `optimizer.<param>.<state>`, and a sidecar config.json that describes the model fully.
 import { SiftError } from '../common/errors';
 import { countModel } from '../flops/count';
-import { isWeightLayer } from '../spec/model-spec';
+import { isWeightLayer, type Task } from '../spec/model-spec';
 import type { Tensor } from '../tensor/tensor';
+import { AdamW } from '../nn/optim/adamw';
 import { parseRunConfig, type RunConfig } from '../spec/run-config';
 import type { PreparedRun } from '../train/setup';
 import { planImport } from './checkpoint-validate';
@@ -30,7 +31,7 @@ export interface CheckpointConfig {
   format: typeof CHECKPOINT_FORMAT;
   run: RunConfig;
   step: number;
-  task: 'classify' | 'language';
+  task: Task;
   /** The transformed architecture (Sparse Wide: widened), as src/spec describes it. */
   arch: unknown;
   transform: RunConfig['transform'];
@@ -49,6 +50,13 @@ export interface CheckpointConfig {
     trainingFlops: number;
     executedFlops: number;
   };
+  /** Per-step FLOPs of a regular and a mask-update step (so PyTorch continues the counters). */
+  stepFlops?: PreparedRun['cost'];
+  /**
+   * The sparsified weights in the order the sparsity controller keeps them: SET's random stream
+   * of each weight is seeded by this index (src/sparse/dst/set.ts), so a continuation needs it.
+   */
+  sparseWeights?: string[];
 }
 
 export interface ExportedRun {
@@ -98,6 +106,8 @@ export function describeRun(run: PreparedRun): CheckpointConfig {
       trainingFlops: run.session.trainingFlops,
       executedFlops: run.session.executedFlops,
     },
+    stepFlops: run.cost,
+    sparseWeights: run.sparsity?.entries.map((e) => e.weight.name) ?? [],
   };
 }
 
@@ -121,6 +131,9 @@ export async function exportRun(run: PreparedRun, withOptimizer: boolean): Promi
     for (const [name, t] of optimizerState(run)) {
       tensors.set(name, { dtype: 'F32', shape: [...t.shape], data: await t.data() });
     }
+    for (const [name, steps] of adamStepCounts(run)) {
+      tensors.set(name, { dtype: 'F32', shape: [], data: Float32Array.of(steps) });
+    }
   }
   const config = describeRun(run);
   const safetensors = writeSafetensors(tensors, {
@@ -139,6 +152,27 @@ export function optimizerState(run: PreparedRun): [string, Tensor][] {
       .map((t, i): [string, Tensor] => [`${OPTIMIZER_PREFIX}${name}.${kinds[i]}`, t]),
   );
 }
+
+/**
+ * AdamW's per-parameter step counts as `optimizer.<param>.step`, scalars as PyTorch keeps
+ * state['step'] (they drive the bias correction, so a continued run needs them).
+ */
+export function adamStepCounts(run: PreparedRun): [string, number][] {
+  const opt = run.optimizer;
+  if (!(opt instanceof AdamW)) return [];
+  return adamStepCountNames(run).map(([name, param]) => [name, opt.stepCountOf(param)]);
+}
+
+/** The checkpoint names of AdamW's step counts with their parameters (none for SGD). */
+function adamStepCountNames(run: PreparedRun): [string, Tensor][] {
+  if (!(run.optimizer instanceof AdamW)) return [];
+  return [...run.model.module.namedParameters()].map(([name, param]): [string, Tensor] => [
+    `${OPTIMIZER_PREFIX}${name}.${STEP_STATE}`,
+    param,
+  ]);
+}
+
+const STEP_STATE = 'step';
 
 export function parseCheckpointConfig(text: string): CheckpointConfig {
   let raw: unknown;
@@ -181,7 +215,11 @@ export function checkpointConfigOf(bytes: Uint8Array | ArrayBuffer): CheckpointC
 export function importInto(run: PreparedRun, bytes: Uint8Array | ArrayBuffer): CheckpointConfig {
   const file = readSafetensors(bytes);
   const config = checkpointConfigOf(bytes);
-  const { assignments, masks } = planImport(run, file, config, MASK_SUFFIX, optimizerState(run));
+  const { assignments, masks, stepCounts } = planImport(run, file, config, {
+    maskSuffix: MASK_SUFFIX,
+    optimizerState: optimizerState(run),
+    stepCountNames: adamStepCountNames(run),
+  });
   const backend = run.backend;
   for (const { target, data } of assignments) {
     const uploaded = backend.upload(data);
@@ -191,6 +229,9 @@ export function importInto(run: PreparedRun, bytes: Uint8Array | ArrayBuffer): C
   for (const { mask, values, active } of masks) {
     backend.release(mask.replace(backend.upload(values), active));
   }
+  const opt = run.optimizer;
+  if (opt instanceof AdamW)
+    for (const { param, count } of stepCounts) opt.setStepCount(param, count);
   return config;
 }
 

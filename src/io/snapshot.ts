@@ -6,6 +6,7 @@
 import type { Backend, Storage } from '../tensor/backend';
 import type { PreparedRun } from '../train/setup';
 import {
+  adamStepCounts,
   CHECKPOINT_FORMAT,
   describeRun,
   MASK_SUFFIX,
@@ -26,6 +27,8 @@ export interface Snapshot {
   step: number;
   config: CheckpointConfig | null;
   copies: (SnapshotSource & { copy: Storage })[];
+  /** Host-side values of the same moment (AdamW step counts), written as F32 scalars. */
+  scalars: [string, number][];
 }
 
 /** Every tensor a checkpoint holds, under its checkpoint name. */
@@ -54,6 +57,7 @@ export function takeSnapshot(
   step: number,
   sources: readonly SnapshotSource[],
   config: CheckpointConfig | null = null,
+  scalars: [string, number][] = [],
 ): Snapshot {
   const copies: Snapshot['copies'] = [];
   try {
@@ -66,7 +70,7 @@ export function takeSnapshot(
     for (const c of copies) backend.release(c.copy);
     throw e;
   }
-  return { step, config, copies };
+  return { step, config, copies, scalars };
 }
 
 /** A run's snapshot with its describing config (step and FLOP counts of the same moment). */
@@ -76,6 +80,7 @@ export function snapshotRun(run: PreparedRun, withOptimizer: boolean): Snapshot 
     run.session.step,
     runTensors(run, withOptimizer),
     describeRun(run),
+    withOptimizer ? adamStepCounts(run) : [],
   );
 }
 
@@ -99,6 +104,8 @@ export async function readSnapshot(
           : { dtype: 'F32', shape: [...c.shape], data: values },
       );
     }
+    for (const [name, value] of snapshot.scalars)
+      tensors.set(name, { dtype: 'F32', shape: [], data: Float32Array.of(value) });
     return tensors;
   } finally {
     for (const c of snapshot.copies) backend.release(c.copy);

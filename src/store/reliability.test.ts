@@ -6,6 +6,7 @@ import type { PersistStorage, StorageValue } from 'zustand/middleware';
 import { defaultRunConfig } from '../spec/run-config';
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import * as actions from './actions';
+import { bindFakeWorker } from './fake-worker';
 import {
   createAppStore,
   persistName,
@@ -63,19 +64,7 @@ const starts = () =>
   sent.filter((m): m is Extract<ToWorker, { type: 'start' }> => m.type === 'start');
 
 beforeEach(() => {
-  store = createAppStore({ gpu: { kind: 'ready', adapter: 'test' } });
-  sent = [];
-  let n = 0;
-  actions.bindActions({
-    store,
-    connect: (onMessage) => {
-      reply = onMessage;
-      return { send: (msg) => void sent.push(msg), terminate: () => {} };
-    },
-    save: () => {},
-    newId: () => `run-${++n}`,
-    now: () => 1000,
-  });
+  ({ store, sent, reply } = bindFakeWorker({ now: () => 1000 }));
 });
 
 const point = (step: number) => ({
