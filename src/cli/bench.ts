@@ -22,6 +22,7 @@ import {
 } from '../gpu/kernels/matmul';
 import { createNodeRuntime } from '../gpu/node-gpu';
 import { isEntryPoint, processIo, UsageError, type CliIo } from './cli-io';
+import { checkFlags } from './flags';
 
 const USAGE = `usage: npm run bench [-- options]
   --json FILE      write every figure (machine, adapters, tables) as JSON
@@ -264,6 +265,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     if (opts['node-only'] && opts['browser-only']) {
       throw new UsageError('--node-only and --browser-only exclude each other');
     }
+    // An unwritable --json would otherwise fail after the whole benchmark.
+    checkFlags(opts, { json: { kind: 'output-file' } });
   } catch (e) {
     io.err(`${(e as Error).message}\n${USAGE}\n`);
     return 2;
