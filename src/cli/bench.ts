@@ -30,6 +30,7 @@ import { MATMUL_VARIANTS, matmulVariant } from '../gpu/kernels/matmul';
 import { tuneMatmul, type MatmulTuneResult } from '../gpu/kernels/matmul-tune';
 import { createNodeRuntime } from '../gpu/node-gpu';
 import { isEntryPoint, processIo, UsageError, type CliIo } from './cli-io';
+import { checkFlags } from './flags';
 
 const USAGE = `usage: npm run bench [-- options]
   --json FILE      write every figure (machine, adapters, tables) as JSON
@@ -380,6 +381,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       throw new UsageError('--node-only and --browser-only exclude each other');
     }
     matmulCasesFor(opts); // validates --sizes before the GPU starts
+    // An unwritable --json would otherwise fail after the whole benchmark.
+    checkFlags(opts, { json: { kind: 'output-file' } });
   } catch (e) {
     io.err(`${(e as Error).message}\n${USAGE}\n`);
     return 2;

@@ -3,8 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { tuneAdapter } from '../bench/adapter-tuning';
-import { isSiftError } from '../common/errors';
+import { isSiftError, type SiftErrorCode } from '../common/errors';
 import { nodeDataFiles } from '../data/builtin-node';
+import { defaultRunLimits, type RunLimits } from '../flops/limits';
 import { FileAdapterStore } from '../gpu/adapter-cache-node';
 import { WebGpuBackend } from '../gpu/backend';
 import { createNodeRuntime } from '../gpu/node-gpu';
@@ -12,6 +13,7 @@ import type { GpuRuntime } from '../gpu/runtime';
 import { webGpuRunParts } from '../gpu/run-parts';
 import type { KernelProfile } from '../sparse/kernel-choice';
 import type { RunConfig } from '../spec/run-config';
+import type { DivergenceRule } from '../train/divergence';
 import { finalMetrics } from '../train/final-metrics';
 import type { FinalMetrics, MetricPoint } from '../train/metrics';
 import { loadData, prepareRun, type PreparedRun } from '../train/setup';
@@ -21,10 +23,13 @@ export interface NodeRunResult {
   config: RunConfig;
   history: MetricPoint[];
   final: FinalMetrics;
-  /** Set when the run stopped early (NaN loss): the metrics up to there are kept. */
+  /** Set when the run stopped early (NaN or diverging loss): the metrics up to there are kept. */
   error?: { code: string; message: string };
   run: PreparedRun;
 }
+
+/** Failures that end a run but keep what it measured: reported, not thrown. */
+const STOP_CODES: readonly SiftErrorCode[] = ['NAN_LOSS', 'DIVERGED'];
 
 let runtime: Promise<{ rt: GpuRuntime; kernelProfile: KernelProfile }> | null = null;
 
@@ -45,12 +50,23 @@ export async function runOnNode(
   io: CliIo,
   {
     dataFile,
-    evalSamples,
     quiet = false,
-  }: { dataFile?: string; evalSamples?: number; quiet?: boolean } = {},
+    divergence,
+    maxParams = defaultRunLimits.maxParams,
+  }: {
+    dataFile?: string;
+    quiet?: boolean;
+    divergence?: DivergenceRule;
+    maxParams?: number;
+  } = {},
 ): Promise<NodeRunResult> {
   const rt = await nodeRuntime();
   const kernelProfile = (await runtime)?.kernelProfile;
+  const limits: RunLimits = {
+    maxBufferBytes: rt.device.limits.maxBufferSize,
+    maxBindingBytes: rt.device.limits.maxStorageBufferBindingSize,
+    maxParams,
+  };
   const userFiles = dataFile
     ? [{ name: basename(dataFile), bytes: toArrayBuffer(await readFile(dataFile)) }]
     : undefined;
@@ -61,7 +77,8 @@ export async function runOnNode(
     kernelProfile,
     config,
     data,
-    evalSamples,
+    limits,
+    divergence,
     yieldNow: () => Promise.resolve(),
     events: {
       onMetrics: (points) => {
@@ -75,7 +92,7 @@ export async function runOnNode(
   try {
     await run.session.run();
   } catch (e) {
-    if (!isSiftError(e) || e.code !== 'NAN_LOSS') throw e;
+    if (!isSiftError(e) || !STOP_CODES.includes(e.code)) throw e;
     error = { code: e.code, message: e.message };
   }
   if (!quiet) io.err('\n');

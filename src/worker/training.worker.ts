@@ -10,7 +10,10 @@ import { acquireDevice } from '../gpu/device';
 import { IdbAdapterStore } from '../gpu/adapter-cache-idb';
 import { GpuRuntime } from '../gpu/runtime';
 import { webGpuRunParts } from '../gpu/run-parts';
-import { exportRun, importInto } from '../io/checkpoint';
+import { defaultRunLimits } from '../flops/limits';
+import { checkpointConfigOf, exportRun, importInto } from '../io/checkpoint';
+import { checkConfigAgrees } from '../io/checkpoint-validate';
+import { snapshotFile, snapshotRun } from '../io/snapshot';
 import type { KernelProfile } from '../sparse/kernel-choice';
 import { maskHeatmap } from '../train/heatmap';
 import { finalMetrics } from '../train/final-metrics';
@@ -66,6 +69,9 @@ function userFiles(dataset: DatasetPayload): { name: string; bytes: ArrayBuffer 
 async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const { runId, config } = msg;
   post({ type: 'state', runId, state: 'starting' });
+  // A checkpoint that does not parse or belongs to other settings is refused before the loaded
+  // run is touched; the per-tensor checks follow on the new run before any value is written.
+  if (msg.checkpoint) checkConfigAgrees(checkpointConfigOf(msg.checkpoint), config, config.steps);
   const gpu = await ensureBackend();
   current?.run.session.stop();
   current?.run.dispose();
@@ -82,11 +88,17 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
     if (pending.length > 0) post({ type: 'metrics', runId, points: pending });
     pending = [];
   };
+  const limits = gpu.rt.device.limits;
   const run = prepareRun({
     ...webGpuRunParts(gpu),
     kernelProfile,
     config,
     data,
+    limits: {
+      ...defaultRunLimits,
+      maxBufferBytes: limits.maxBufferSize,
+      maxBindingBytes: limits.maxStorageBufferBindingSize,
+    },
     events: {
       onMetrics: (points) => {
         pending.push(...points);
@@ -95,7 +107,7 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
       onMaskStats: (step, layers) => {
         flushMetrics();
         post({ type: 'mask-stats', runId, step, layers });
-        void checkpoint(runId, run);
+        checkpoint(runId, run);
       },
       onState: (state) => {
         if (state === 'running' || state === 'paused') post({ type: 'state', runId, state });
@@ -104,7 +116,14 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   });
   current = { id: runId, run };
   if (msg.checkpoint) {
-    const restored = importInto(run, msg.checkpoint);
+    let restored;
+    try {
+      restored = importInto(run, msg.checkpoint);
+    } catch (e) {
+      current = null;
+      run.dispose();
+      throw e;
+    }
     run.session.step = restored.step;
     run.session.trainingFlops = restored.flops.trainingFlops;
     run.session.executedFlops = restored.flops.executedFlops;
@@ -115,6 +134,13 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
     post({ type: 'mask-stats', runId, step: run.session.step, layers: run.sparsity.stats() });
   try {
     await run.session.run();
+  } catch (e) {
+    flushMetrics();
+    if (isSiftError(e) && (e.code === 'DIVERGED' || e.code === 'NAN_LOSS')) {
+      post({ type: 'state', runId, state: 'diverged', message: e.message });
+      return;
+    }
+    throw e;
   } finally {
     flushMetrics();
   }
@@ -131,18 +157,35 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   post({ type: 'done', runId, final });
 }
 
-/** A resumable snapshot after each evaluation, for recovery after a lost device. */
-async function checkpoint(runId: string, run: PreparedRun): Promise<void> {
+/**
+ * A resumable snapshot after each evaluation, for recovery after a lost device. Called between
+ * steps: the device copies hold this step's state while training goes on during the readback
+ * (src/io/snapshot.ts). A failure is reported, never thrown: training continues, the page keeps
+ * the previous checkpoint and the next evaluation tries again.
+ */
+function checkpoint(runId: string, run: PreparedRun): void {
+  const step = run.session.step;
+  const failed = (e: unknown) =>
+    post({
+      type: 'checkpoint-failed',
+      runId,
+      step,
+      message: e instanceof Error ? e.message : String(e),
+    });
+  let snapshot;
   try {
-    const { safetensors } = await exportRun(run, true);
-    const bytes = safetensors.buffer.slice(
-      safetensors.byteOffset,
-      safetensors.byteOffset + safetensors.byteLength,
-    ) as ArrayBuffer;
-    post({ type: 'checkpoint', runId, step: run.session.step, safetensors: bytes }, [bytes]);
-  } catch {
-    // A failed snapshot must not stop training; the next evaluation tries again.
+    snapshot = snapshotRun(run, true);
+  } catch (e) {
+    failed(e);
+    return;
   }
+  snapshotFile(run.backend, snapshot).then((file) => {
+    const bytes = file.buffer.slice(
+      file.byteOffset,
+      file.byteOffset + file.byteLength,
+    ) as ArrayBuffer;
+    post({ type: 'checkpoint', runId, step, safetensors: bytes }, [bytes]);
+  }, failed);
 }
 
 async function exportCurrent(runId: string, withOptimizer: boolean, keep = false): Promise<void> {
