@@ -109,13 +109,12 @@ export class AdamW implements Optimizer {
 
   /** Steps `param` has taken (PyTorch's state[p]['step']), for checkpoints; 0 if not ours. */
   stepCountOf(param: Tensor): number {
-    return this.entries.find((e) => e.param === param)?.steps ?? 0;
+    return this.steps.get(param) ?? 0;
   }
 
   /** Restore a checkpoint's step count (bias correction continues from it). */
   setStepCount(param: Tensor, steps: number): void {
-    const e = this.entries.find((x) => x.param === param);
-    if (e) e.steps = steps;
+    if (this.steps.has(param)) this.steps.set(param, steps);
   }
 
   /** Per-parameter step counts (PyTorch's state[p]['step']), for checkpoints. */
