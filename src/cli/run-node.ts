@@ -2,13 +2,16 @@
 // trains with a progress line on stderr, and returns the history and final metrics.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { tuneAdapter } from '../bench/adapter-tuning';
 import { isSiftError, type SiftErrorCode } from '../common/errors';
 import { nodeDataFiles } from '../data/builtin-node';
 import { defaultRunLimits, type RunLimits } from '../flops/limits';
+import { FileAdapterStore } from '../gpu/adapter-cache-node';
 import { WebGpuBackend } from '../gpu/backend';
 import { createNodeRuntime } from '../gpu/node-gpu';
 import type { GpuRuntime } from '../gpu/runtime';
 import { webGpuRunParts } from '../gpu/run-parts';
+import type { KernelProfile } from '../sparse/kernel-choice';
 import type { RunConfig } from '../spec/run-config';
 import type { DivergenceRule } from '../train/divergence';
 import { finalMetrics } from '../train/final-metrics';
@@ -28,11 +31,18 @@ export interface NodeRunResult {
 /** Failures that end a run but keep what it measured: reported, not thrown. */
 const STOP_CODES: readonly SiftErrorCode[] = ['NAN_LOSS', 'DIVERGED'];
 
-let runtime: Promise<GpuRuntime> | null = null;
+let runtime: Promise<{ rt: GpuRuntime; kernelProfile: KernelProfile }> | null = null;
 
-export function nodeRuntime(): Promise<GpuRuntime> {
-  runtime ??= createNodeRuntime();
-  return runtime;
+/** The process's runtime, tuned for its adapter (timed at first use, then from the cache file). */
+async function tunedRuntime(): Promise<{ rt: GpuRuntime; kernelProfile: KernelProfile }> {
+  const rt = await createNodeRuntime();
+  const { kernelProfile } = await tuneAdapter(rt, new FileAdapterStore());
+  return { rt, kernelProfile };
+}
+
+export async function nodeRuntime(): Promise<GpuRuntime> {
+  runtime ??= tunedRuntime();
+  return (await runtime).rt;
 }
 
 export async function runOnNode(
@@ -51,6 +61,7 @@ export async function runOnNode(
   } = {},
 ): Promise<NodeRunResult> {
   const rt = await nodeRuntime();
+  const kernelProfile = (await runtime)?.kernelProfile;
   const limits: RunLimits = {
     maxBufferBytes: rt.device.limits.maxBufferSize,
     maxBindingBytes: rt.device.limits.maxStorageBufferBindingSize,
@@ -63,6 +74,7 @@ export async function runOnNode(
   const started = Date.now();
   const run = prepareRun({
     ...webGpuRunParts(new WebGpuBackend(rt)),
+    kernelProfile,
     config,
     data,
     limits,

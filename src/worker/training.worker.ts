@@ -1,10 +1,13 @@
 // The training worker: a thin adapter from protocol messages to the engine (docs/architecture.md,
 // State flow). One run at a time; the page queues runs. The last run stays loaded for export and
 // heatmaps.
+import { tuneAdapter } from '../bench/adapter-tuning';
+import { isSoftwareAdapter } from '../common/adapter';
 import { isSiftError } from '../common/errors';
 import { fetchDataFiles } from '../data/builtin';
 import { WebGpuBackend } from '../gpu/backend';
 import { acquireDevice } from '../gpu/device';
+import { IdbAdapterStore } from '../gpu/adapter-cache-idb';
 import { GpuRuntime } from '../gpu/runtime';
 import { webGpuRunParts } from '../gpu/run-parts';
 import { defaultRunLimits } from '../flops/limits';
@@ -16,7 +19,7 @@ import {
   snapshotRun,
 } from '../io/checkpoint';
 import { checkConfigAgrees } from '../io/checkpoint-validate';
-import { isSoftwareAdapter } from '../sparse/kernel-choice';
+import type { KernelProfile } from '../sparse/kernel-choice';
 import { maskHeatmap } from '../train/heatmap';
 import { finalMetrics } from '../train/final-metrics';
 import type { MetricPoint } from '../train/metrics';
@@ -35,6 +38,8 @@ const METRICS_INTERVAL_MS = 100;
 
 let backend: WebGpuBackend | null = null;
 let current: { id: string; run: PreparedRun } | null = null;
+/** The sparse kernel-choice profile of this adapter (measured once per adapter, then cached). */
+let kernelProfile: KernelProfile | undefined;
 
 async function ensureBackend(): Promise<WebGpuBackend> {
   if (backend && !backend.rt.isLost) return backend;
@@ -45,6 +50,8 @@ async function ensureBackend(): Promise<WebGpuBackend> {
     current?.run.session.stop();
     post({ type: 'device-lost', runId: current?.id, message: info.message || String(info.reason) });
   });
+  // Matmul variants and the sparse profile for this adapter: timed at first use, then from IndexedDB.
+  kernelProfile = (await tuneAdapter(rt, new IdbAdapterStore())).kernelProfile;
   backend = new WebGpuBackend(rt);
   post({ type: 'ready', adapterName, features, software: isSoftwareAdapter(adapterName) });
   return backend;
@@ -89,6 +96,7 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const limits = gpu.rt.device.limits;
   const run = prepareRun({
     ...webGpuRunParts(gpu),
+    kernelProfile,
     config,
     data,
     limits: {
