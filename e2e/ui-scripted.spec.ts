@@ -216,12 +216,15 @@ test('import: a broken safetensors file is named next to the import button', asy
   await expect(page.getByTestId('import-error')).toContainText('Choose both files');
 });
 
-test('a NaN loss is shown on its run, and the queue goes on', async ({ page }) => {
+test('a diverging run is stopped as diverged on its row, and the queue goes on', async ({
+  page,
+}) => {
   await open(page, '#transform=sparse-wide&sparsity=0.5&steps=40&batchSize=8&lr=5');
   await page.getByTestId('start').click();
   await page.getByTestId('field-lr').fill('0.05');
   await page.getByTestId('start').click();
-  await expect(rows(page).first()).toHaveAttribute('data-state', 'failed');
+  await expect(rows(page).first()).toHaveAttribute('data-state', 'diverged');
+  await expect(rows(page).first()).toContainText('diverged');
   await expect(rows(page).first().getByTestId('run-error')).toContainText('NaN at step 10');
   await expect(rows(page).nth(1)).toHaveAttribute('data-state', 'done');
   // What was recorded before the NaN stays in the chart.
