@@ -172,7 +172,7 @@ export interface SgdParams {
   decayRanges?: readonly DecayRange[];
   /**
    * SIFT's 0/1 mask, the size of w: the gradient is masked before the update, the weight and the
-   * optimiser state after it (SIFT.md "Sparse training"), in the same pass.
+   * optimiser state after it (docs/sift-method.md, "Sparse training"), in the same pass.
    */
   mask?: Storage;
 }

@@ -3,7 +3,7 @@
 // case per model/transform target to STEP_TARGETS.
 import { describe, expect, it } from 'vitest';
 import { nodeDataFiles } from '../data/builtin-node';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { webGpuRunParts } from '../gpu/run-parts';
 import { defaultRunConfig, parseRunConfig, type RunConfig } from '../spec/run-config';
 import { gpuBackend } from '../testing/backends';
 import { loadData, prepareRun } from './setup';
@@ -42,12 +42,9 @@ describe('dispatches per training step', () => {
       });
       const data = await loadData(config, { read: nodeDataFiles() });
       const run = prepareRun({
-        backend: gpu,
-        sparse: new WebGpuSparseBackend(gpu.ctx),
-        adapterName: rt.adapterName,
+        ...webGpuRunParts(gpu),
         config,
         data,
-        sync: () => rt.sync(),
         evalSamples: 4,
       });
       const steps = 2;

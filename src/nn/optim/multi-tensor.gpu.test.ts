@@ -1,10 +1,10 @@
 // The one-pass optimisers over parameter arenas against the per-tensor composition they replace:
 // per parameter, mask the gradient, one sgdStep / adamwStep with that parameter's weight decay,
-// then mask the weight and the state (SIFT.md "Sparse training"), on separate storages. Both the
-// GPU and the CPU reference run the arena path; the composition runs on the CPU reference. Sizes
-// are awkward (1, 63, 65, 257: none a multiple of the arena's 64-value alignment), there are two
-// weight decay groups, masks on two of four parameters, clipping through a device-side factor,
-// and every step must be a single dispatch.
+// then mask the weight and the state (docs/sift-method.md, "Sparse training"), on separate
+// storages. Both the GPU and the CPU reference run the arena path; the composition runs on the
+// CPU reference. Sizes are awkward (1, 63, 65, 257: none a multiple of the arena's 64-value
+// alignment), there are two weight decay groups, masks on two of four parameters, clipping
+// through a device-side factor, and every step must be a single dispatch.
 import { describe, expect, it } from 'vitest';
 import type { Backend, Storage } from '../../tensor/backend';
 import { scope } from '../../tensor/scope';
