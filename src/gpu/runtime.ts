@@ -16,6 +16,8 @@ export interface RuntimeCounters {
   dispatches: number;
   readbacks: number;
   uploads: number;
+  /** Buffer-to-buffer copies recorded (no kernel, but each one breaks the compute pass). */
+  copies: number;
 }
 
 export interface RuntimeStats extends PoolStats, RuntimeCounters {
@@ -31,7 +33,13 @@ export interface RuntimeOptions {
 export class GpuRuntime {
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
-  readonly counters: RuntimeCounters = { submits: 0, dispatches: 0, readbacks: 0, uploads: 0 };
+  readonly counters: RuntimeCounters = {
+    submits: 0,
+    dispatches: 0,
+    readbacks: 0,
+    uploads: 0,
+    copies: 0,
+  };
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private readonly arena: GPUBuffer;
@@ -118,6 +126,7 @@ export class GpuRuntime {
     this.throwIfBroken();
     this.closePass();
     this.openEncoder().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+    this.counters.copies++;
   }
 
   /** Write host data into a buffer. Pending work is submitted first so the write cannot overtake it. */
