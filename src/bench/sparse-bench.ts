@@ -141,30 +141,33 @@ export async function benchSparseLinear(
       const w = sparse.maskApply(unmasked, mask);
       sparse.release(unmasked);
       const dense = await stepTimes(rt, reps, {
-        forward: () => [sparse.maskedLinearForward(x, w, mask, shape)],
+        forward: () => [sparse.maskedLinearForward({ x, w, mask, shape })],
         backward: () => {
-          const g = sparse.maskedLinearBackward(dy, x, w, mask, shape, {
+          const g = sparse.maskedLinearBackward({ x, w, mask, shape }, dy, {
             input: true,
             weight: 'masked',
           });
           return [g.dx!, g.dw!];
         },
       });
-      const csr = sparse.csrBuild(w, mask, n, k, active);
+      const csr = sparse.csrBuild({ w, mask, rows: n, cols: k, nnz: active });
       const compressed = await stepTimes(rt, reps, {
         forward: () => {
           sparse.csrRefreshValues(csr, w);
-          return [sparse.csrLinearForward(x, csr, batch)];
+          return [sparse.csrLinearForward({ x, csr, batch })];
         },
         backward: () => {
-          const g = sparse.csrLinearBackward(dy, x, csr, batch, { input: true, weight: 'masked' });
+          const g = sparse.csrLinearBackward({ x, csr, batch }, dy, {
+            input: true,
+            weight: 'masked',
+          });
           return [g.dx!, g.dw!];
         },
       });
       sparse.csrRelease(csr);
       const csrBuildMs = includeMaskUpdates
         ? await timeMs(rt, reps, () => {
-            sparse.csrRelease(sparse.csrBuild(w, mask, n, k, active));
+            sparse.csrRelease(sparse.csrBuild({ w, mask, rows: n, cols: k, nnz: active }));
             return [];
           })
         : NaN;

@@ -5,10 +5,13 @@
 import { SiftError } from '../common/errors';
 import type { MatmulPlan, Storage } from '../tensor/backend';
 import type {
+  CsrBuildPlan,
+  CsrLinearPlan,
   CsrWeight,
   LinearGradRequest,
   LinearGrads,
   LinearShape,
+  MaskedLinearPlan,
   RegrowRequest,
   SparseBackend,
 } from '../tensor/sparse-backend';
@@ -110,7 +113,7 @@ export class WebGpuSparseBackend implements SparseBackend {
     return next;
   }
 
-  maskedLinearForward(x: Storage, w: Storage, mask: Storage, s: LinearShape): Storage {
+  maskedLinearForward({ x, w, mask, shape: s }: MaskedLinearPlan): Storage {
     const wm = this.maskApply(w, mask);
     const y = this.ctx.alloc(s.batch * s.outFeatures, 'linear.y');
     // y (B, N) = x (B, K) @ wm (N, K)^T
@@ -126,11 +129,8 @@ export class WebGpuSparseBackend implements SparseBackend {
   }
 
   maskedLinearBackward(
+    { x, w, mask, shape: s }: MaskedLinearPlan,
     dy: Storage,
-    x: Storage,
-    w: Storage,
-    mask: Storage,
-    s: LinearShape,
     want: LinearGradRequest,
   ): LinearGrads {
     const { rt } = this.ctx;
@@ -174,7 +174,7 @@ export class WebGpuSparseBackend implements SparseBackend {
     return dw;
   }
 
-  csrBuild(w: Storage, mask: Storage, rows: number, cols: number, nnz: number): CsrWeight {
+  csrBuild({ w, mask, rows, cols, nnz }: CsrBuildPlan): CsrWeight {
     if (mask.size !== rows * cols || w.size !== rows * cols) {
       throw new SiftError(
         'SHAPE_MISMATCH',
@@ -240,18 +240,20 @@ export class WebGpuSparseBackend implements SparseBackend {
     }
   }
 
-  csrLinearForward(x: Storage, csr: CsrWeight, batch: number): Storage {
+  csrLinearForward({ x, csr, batch }: CsrLinearPlan): Storage {
     const y = this.ctx.alloc(batch * csr.rows, 'csr.y');
     const xT = transposePad4(this.ctx, buf(x), batch, csr.cols);
     csrMatmulRows(
       this.ctx.rt,
-      buf(csr.rowPtr),
-      buf(csr.colIdx),
-      buf(csr.values),
-      xT.buffer,
-      y.buffer,
-      csr.rows,
-      batch,
+      {
+        rowPtr: buf(csr.rowPtr),
+        colIdx: buf(csr.colIdx),
+        values: buf(csr.values),
+        inT: xT.buffer,
+        out: y.buffer,
+        rows: csr.rows,
+        batch,
+      },
       this.csrShape,
     );
     this.release(xT);
@@ -259,10 +261,8 @@ export class WebGpuSparseBackend implements SparseBackend {
   }
 
   csrLinearBackward(
+    { x, csr, batch }: CsrLinearPlan,
     dy: Storage,
-    x: Storage,
-    csr: CsrWeight,
-    batch: number,
     want: LinearGradRequest,
   ): LinearGrads {
     const { rt } = this.ctx;
@@ -275,13 +275,15 @@ export class WebGpuSparseBackend implements SparseBackend {
       dx = this.ctx.alloc(batch * csr.cols, 'csr.dx');
       csrMatmulRows(
         rt,
-        buf(csr.tRowPtr),
-        buf(csr.tColIdx),
-        buf(csr.tValues),
-        dyT.buffer,
-        dx.buffer,
-        csr.cols,
-        batch,
+        {
+          rowPtr: buf(csr.tRowPtr),
+          colIdx: buf(csr.tColIdx),
+          values: buf(csr.tValues),
+          inT: dyT.buffer,
+          out: dx.buffer,
+          rows: csr.cols,
+          batch,
+        },
         this.csrShape,
       );
     }
@@ -289,18 +291,17 @@ export class WebGpuSparseBackend implements SparseBackend {
     if (want.weight === 'masked' && dyT) {
       dw = this.ctx.alloc(csr.rows * csr.cols, 'csr.dw');
       const xT = transposePad4(this.ctx, buf(x), batch, csr.cols);
-      sddmm(
-        rt,
-        buf(csr.colIdx),
-        buf(csr.flat),
-        dyT.buffer,
-        xT.buffer,
-        dw.buffer,
-        csr.rows,
-        csr.cols,
-        csr.nnz,
+      sddmm(rt, {
+        colIdx: buf(csr.colIdx),
+        flat: buf(csr.flat),
+        dyT: dyT.buffer,
+        xT: xT.buffer,
+        dw: dw.buffer,
+        rows: csr.rows,
+        cols: csr.cols,
+        nnz: csr.nnz,
         batch,
-      );
+      });
       this.release(xT);
     } else if (want.weight === 'dense') {
       dw = this.weightGrad(dy, x, shape, 'dense', null);

@@ -106,7 +106,7 @@ export function conv2d(
   const csr = sparse ? currentCsr(sparse, weight) : null;
   let y2: Tensor;
   if (sparse && csr) {
-    y2 = new Tensor(be, sparse.sparse.csrLinearForward(cols.storage, csr, rows), [
+    y2 = new Tensor(be, sparse.sparse.csrLinearForward({ x: cols.storage, csr, batch: rows }), [
       rows,
       outChannels,
     ]);
@@ -148,10 +148,8 @@ export function conv2d(
       const colsAgain = weight.requiresGrad ? be.im2col(x.storage, plan) : null;
       // The x operand is only read for a weight gradient; without one any storage will do.
       const grads = sparse.sparse.csrLinearBackward(
+        { x: colsAgain ?? g2.storage, csr, batch: rows },
         g2.storage,
-        colsAgain ?? g2.storage,
-        csr,
-        rows,
         {
           input: x.requiresGrad,
           weight: weightGradKind(sparse, weight),

@@ -23,13 +23,13 @@ export function currentCsr(state: SparseWeightState, weight: Tensor): CsrWeight 
   const { sparse, mask } = state;
   if (!state.csr || state.builtForVersion !== mask.version) {
     if (state.csr) sparse.csrRelease(state.csr);
-    state.csr = sparse.csrBuild(
-      weight.storage,
-      mask.storage,
-      mask.rows,
-      mask.cols,
-      mask.activeCount,
-    );
+    state.csr = sparse.csrBuild({
+      w: weight.storage,
+      mask: mask.storage,
+      rows: mask.rows,
+      cols: mask.cols,
+      nnz: mask.activeCount,
+    });
     state.builtForVersion = mask.version;
   } else {
     sparse.csrRefreshValues(state.csr, weight.storage);
@@ -53,12 +53,19 @@ export function sparseLinear(x: Tensor, weight: Tensor, state: SparseWeightState
   const be = x.backend;
   const rows = x.shape[0];
   const csr = currentCsr(state, weight);
-  const out = new Tensor(be, state.sparse.csrLinearForward(x.storage, csr, rows), [rows, csr.rows]);
+  const out = new Tensor(be, state.sparse.csrLinearForward({ x: x.storage, csr, batch: rows }), [
+    rows,
+    csr.rows,
+  ]);
   return record(out, 'sparse-linear', [x, weight], (g) => {
-    const { dx, dw } = state.sparse.csrLinearBackward(g.storage, x.storage, csr, rows, {
-      input: x.requiresGrad,
-      weight: weightGradKind(state, weight),
-    });
+    const { dx, dw } = state.sparse.csrLinearBackward(
+      { x: x.storage, csr, batch: rows },
+      g.storage,
+      {
+        input: x.requiresGrad,
+        weight: weightGradKind(state, weight),
+      },
+    );
     return [dx && new Tensor(be, dx, x.shape), dw && new Tensor(be, dw, weight.shape)];
   });
 }

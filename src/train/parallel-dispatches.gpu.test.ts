@@ -44,7 +44,7 @@ async function stepCosts(overrides: Partial<RunConfig>, kernelProfile: KernelPro
     evalSamples: 2,
     kernelProfile,
   });
-  run.session.trainOneStep();
+  for (let i = 0; i < 2; i++) run.session.trainOneStep();
   await rt.sync();
   const before = rt.stats();
   run.session.trainOneStep();
