@@ -245,15 +245,13 @@ export class WebGpuSparseBackend implements SparseBackend {
     const xT = transposePad4(this.ctx, buf(x), batch, csr.cols);
     csrMatmulRows(
       this.ctx.rt,
-      {
-        rowPtr: buf(csr.rowPtr),
-        colIdx: buf(csr.colIdx),
-        values: buf(csr.values),
-        inT: xT.buffer,
-        out: y.buffer,
-        rows: csr.rows,
-        batch,
-      },
+      buf(csr.rowPtr),
+      buf(csr.colIdx),
+      buf(csr.values),
+      xT.buffer,
+      y.buffer,
+      csr.rows,
+      batch,
       this.csrShape,
     );
     this.release(xT);
@@ -275,15 +273,13 @@ export class WebGpuSparseBackend implements SparseBackend {
       dx = this.ctx.alloc(batch * csr.cols, 'csr.dx');
       csrMatmulRows(
         rt,
-        {
-          rowPtr: buf(csr.tRowPtr),
-          colIdx: buf(csr.tColIdx),
-          values: buf(csr.tValues),
-          inT: dyT.buffer,
-          out: dx.buffer,
-          rows: csr.cols,
-          batch,
-        },
+        buf(csr.tRowPtr),
+        buf(csr.tColIdx),
+        buf(csr.tValues),
+        dyT.buffer,
+        dx.buffer,
+        csr.cols,
+        batch,
         this.csrShape,
       );
     }
@@ -291,17 +287,18 @@ export class WebGpuSparseBackend implements SparseBackend {
     if (want.weight === 'masked' && dyT) {
       dw = this.ctx.alloc(csr.rows * csr.cols, 'csr.dw');
       const xT = transposePad4(this.ctx, buf(x), batch, csr.cols);
-      sddmm(rt, {
-        colIdx: buf(csr.colIdx),
-        flat: buf(csr.flat),
-        dyT: dyT.buffer,
-        xT: xT.buffer,
-        dw: dw.buffer,
-        rows: csr.rows,
-        cols: csr.cols,
-        nnz: csr.nnz,
+      sddmm(
+        rt,
+        buf(csr.colIdx),
+        buf(csr.flat),
+        dyT.buffer,
+        xT.buffer,
+        dw.buffer,
+        csr.rows,
+        csr.cols,
+        csr.nnz,
         batch,
-      });
+      );
       this.release(xT);
     } else if (want.weight === 'dense') {
       dw = this.weightGrad(dy, x, shape, 'dense', null);

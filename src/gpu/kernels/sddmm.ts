@@ -21,21 +21,17 @@ export const sddmmKernel = defineKernel({
  * dw (rows, cols) = (dy^T x) at the nonzeros (colIdx, flat) and 0 elsewhere; dyT (rows, 4 * quads)
  * and xT (cols, 4 * quads) come from transposePad4.
  */
-export interface SddmmPlan {
-  colIdx: GPUBuffer;
-  flat: GPUBuffer;
-  dyT: GPUBuffer;
-  xT: GPUBuffer;
-  dw: GPUBuffer;
-  rows: number;
-  cols: number;
-  nnz: number;
-  batch: number;
-}
-
 export function sddmm(
   rt: GpuRuntime,
-  { colIdx, flat, dyT, xT, dw, rows, cols, nnz, batch }: SddmmPlan,
+  colIdx: GPUBuffer,
+  flat: GPUBuffer,
+  dyT: GPUBuffer,
+  xT: GPUBuffer,
+  dw: GPUBuffer,
+  rows: number,
+  cols: number,
+  nnz: number,
+  batch: number,
 ): void {
   fill(rt, dw, rows * cols, 0);
   rt.dispatch(

@@ -41,19 +41,15 @@ export const csrMatmulRowsKernel = defineKernel({
  * out (batch, rows) = in (batch, cols) @ S^T, where S is given by rowPtr/colIdx/values and the
  * input comes as inT (cols, 4 * quads) from transposePad4.
  */
-export interface CsrRowsProduct {
-  rowPtr: GPUBuffer;
-  colIdx: GPUBuffer;
-  values: GPUBuffer;
-  inT: GPUBuffer;
-  out: GPUBuffer;
-  rows: number;
-  batch: number;
-}
-
 export function csrMatmulRows(
   rt: GpuRuntime,
-  { rowPtr, colIdx, values, inT, out, rows, batch }: CsrRowsProduct,
+  rowPtr: GPUBuffer,
+  colIdx: GPUBuffer,
+  values: GPUBuffer,
+  inT: GPUBuffer,
+  out: GPUBuffer,
+  rows: number,
+  batch: number,
   shape: CsrMatmulShape = SOFTWARE_CSR_MATMUL,
 ): void {
   const quads = quadsOf(batch);
