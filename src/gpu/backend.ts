@@ -74,26 +74,6 @@ export class WebGpuBackend implements Backend {
     if (src.size > 0) this.rt.copy(buf(src), buf(dst), src.size * 4);
   }
 
-  concatFlat(parts: readonly Storage[]): Storage {
-    const out = this.alloc(parts.reduce((n, p) => n + p.size, 0));
-    let at = 0;
-    for (const p of parts) {
-      if (p.size > 0) this.rt.copy(buf(p), out.buffer, p.size * 4, 0, at * 4);
-      at += p.size;
-    }
-    return out;
-  }
-
-  sliceFlat(src: Storage, offset: number, count: number): Storage {
-    const out = this.alloc(count);
-    this.copyRange(out, 0, src, offset, count);
-    return out;
-  }
-
-  copyRange(dst: Storage, dstOffset: number, src: Storage, srcOffset: number, count: number): void {
-    if (count > 0) this.rt.copy(buf(src), buf(dst), count * 4, srcOffset * 4, dstOffset * 4);
-  }
-
   unary(op: UnaryOp, x: Storage, alpha = 0): Storage {
     const out = this.alloc(x.size);
     ew.unary(this.rt, op, buf(x), out.buffer, x.size, alpha);
@@ -128,6 +108,26 @@ export class WebGpuBackend implements Backend {
 
   scatterAddStrided(dst: Storage, src: Storage, view: StridedView): void {
     layout.scatterAddStrided(this.ctx, dst, src, view);
+  }
+
+  concatFlat(parts: readonly Storage[]): Storage {
+    const out = this.alloc(parts.reduce((n, p) => n + p.size, 0));
+    let at = 0;
+    for (const p of parts) {
+      if (p.size > 0) this.rt.copy(buf(p), out.buffer, p.size * 4, 0, at * 4);
+      at += p.size;
+    }
+    return out;
+  }
+
+  sliceFlat(src: Storage, offset: number, count: number): Storage {
+    const out = this.alloc(count);
+    this.copyRange(out, 0, src, offset, count);
+    return out;
+  }
+
+  copyRange(dst: Storage, dstOffset: number, src: Storage, srcOffset: number, count: number): void {
+    if (count > 0) this.rt.copy(buf(src), buf(dst), count * 4, srcOffset * 4, dstOffset * 4);
   }
 
   reduce(op: ReduceOp, x: Storage, outer: number, size: number, inner: number): Storage {
