@@ -1,6 +1,6 @@
 // Batched matmul C[b] = op(A[b]) @ op(B[b]), op = optional transpose (TRANS_A / TRANS_B overrides).
 // Called by src/gpu/kernels/matmul.ts, which uses it on GPUs; on software adapters (SwiftShader)
-// it takes matmul-register.wgsl instead, 10-20x faster there (BENCHMARKS.md).
+// it takes matmul-register.wgsl instead, about 15x faster there (BENCHMARKS.md, Matmul table).
 // Layout: A is (batch, M, K), or (batch, K, M) when TRANS_A; B is (batch, K, N), or (batch, N, K)
 // when TRANS_B; C is (batch, M, N), all row-major. A batch stride of 0 reuses one matrix.
 // Dispatch: (ceil(N / 64), ceil(M / 64), batch) workgroups of 16 x 16 threads.

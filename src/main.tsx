@@ -1,7 +1,7 @@
 // The page's composition root: wire the store to the worker and the URL, then render.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { bindActions, connectGpu, syncSetupWithUrl } from './store/actions';
+import { bindActions, connectGpu, loadStoredWeights, syncSetupWithUrl } from './store/actions';
 import { appStore } from './store/store';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import { App } from './ui/App';
@@ -10,6 +10,7 @@ import { createWorkerClient } from './worker/client';
 bindActions({ store: appStore, connect: createWorkerClient });
 syncSetupWithUrl(window);
 connectGpu();
+void loadStoredWeights();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Rng } from '../common/rng';
 import type { ReadDataFile } from '../data/builtin';
 import type { WebGpuBackend } from '../gpu/backend';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { webGpuRunParts } from '../gpu/run-parts';
 import { exportRun } from '../io/checkpoint';
 import {
   defaultRunConfig,
@@ -193,12 +193,9 @@ export async function benchTrainingSteps(
       dataCache.set(config.dataset, data);
     }
     const run = prepareRun({
-      backend: gpu,
-      sparse: new WebGpuSparseBackend(gpu.ctx),
-      adapterName: rt.adapterName,
+      ...webGpuRunParts(gpu),
       config,
       data,
-      sync: () => rt.sync(),
       evalSamples: c.batch,
     });
     try {

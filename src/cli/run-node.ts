@@ -7,8 +7,9 @@ import { nodeDataFiles } from '../data/builtin-node';
 import { WebGpuBackend } from '../gpu/backend';
 import { createNodeRuntime } from '../gpu/node-gpu';
 import type { GpuRuntime } from '../gpu/runtime';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { webGpuRunParts } from '../gpu/run-parts';
 import type { RunConfig } from '../spec/run-config';
+import { finalMetrics } from '../train/final-metrics';
 import type { FinalMetrics, MetricPoint } from '../train/metrics';
 import { loadData, prepareRun, type PreparedRun } from '../train/setup';
 import type { CliIo } from './cli-io';
@@ -39,21 +40,16 @@ export async function runOnNode(
   }: { dataFile?: string; evalSamples?: number; quiet?: boolean } = {},
 ): Promise<NodeRunResult> {
   const rt = await nodeRuntime();
-  const backend = new WebGpuBackend(rt);
-  const sparse = new WebGpuSparseBackend(backend.ctx);
   const userFiles = dataFile
     ? [{ name: basename(dataFile), bytes: toArrayBuffer(await readFile(dataFile)) }]
     : undefined;
   const data = await loadData(config, { read: nodeDataFiles(), userFiles });
   const started = Date.now();
   const run = prepareRun({
-    backend,
-    sparse,
-    adapterName: rt.adapterName,
+    ...webGpuRunParts(new WebGpuBackend(rt)),
     config,
     data,
     evalSamples,
-    sync: () => rt.sync(),
     yieldNow: () => Promise.resolve(),
     events: {
       onMetrics: (points) => {
@@ -71,19 +67,7 @@ export async function runOnNode(
     error = { code: e.code, message: e.message };
   }
   if (!quiet) io.err('\n');
-  const ev = run.session.lastEvaluation ?? (await run.session.evaluate());
-  const final: FinalMetrics = {
-    trainLoss: run.session.trainLoss,
-    evalLoss: ev.loss,
-    ...(run.model.task === 'classify'
-      ? { evalAccuracy: ev.accuracy }
-      : { evalBitsPerChar: ev.loss / Math.LN2 }),
-    trainingFlops: run.session.trainingFlops,
-    executedFlops: run.session.executedFlops,
-    wallSeconds: run.session.elapsedMs / 1000,
-    paramsTotal: run.model.count.paramsTotal,
-    paramsActive: run.model.count.paramsActive,
-  };
+  const final = await finalMetrics(run);
   return { config, history: run.session.history, final, error, run };
 }
 

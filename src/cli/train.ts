@@ -9,6 +9,7 @@ import { getPreset } from '../models/presets';
 import { defaultRunConfig, parseRunConfig, type RunConfig } from '../spec/run-config';
 import { parseTransformName } from '../sparse/transforms/types';
 import { formatCount, processIo, UsageError, type CliIo } from './cli-io';
+import { exportBuiltinData } from './export-data';
 import { runOnNode } from './run-node';
 
 export const TRAIN_OPTIONS = {
@@ -59,7 +60,7 @@ function num(flag: string, text: string | undefined): number | undefined {
 export function configFromArgs(values: TrainValues): RunConfig {
   const model = String(values.model);
   const preset = getPreset(model);
-  const isText = preset.task === 'language-model';
+  const isText = preset.task === 'language';
   const transform = parseTransformName(String(values.transform ?? 'dense'));
   const sparsity =
     num('sparsity', values.sparsity as string | undefined) ?? (transform === 'dense' ? 0 : 0.75);
@@ -159,7 +160,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       const exported = await exportRun(result.run, true);
       await writeFile(join(dir, 'model.safetensors'), exported.safetensors);
       await writeFile(join(dir, 'config.json'), JSON.stringify(exported.config, null, 2));
-      io.err(`exported ${join(dir, 'model.safetensors')} and config.json\n`);
+      const data = await exportBuiltinData(config, dir);
+      io.err(
+        `exported ${join(dir, 'model.safetensors')}, config.json` +
+          (data.length > 0 ? ` and the data (${join(dir, 'data')})` : '') +
+          '\n',
+      );
     }
     result.run.dispose();
     return result.error ? 1 : 0;

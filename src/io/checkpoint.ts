@@ -4,8 +4,9 @@
 // `optimizer.<param>.<state>`, and a sidecar config.json that describes the model fully.
 import { SiftError } from '../common/errors';
 import { countModel } from '../flops/count';
-import { isWeightLayer } from '../spec/model-spec';
+import { isWeightLayer, type Task } from '../spec/model-spec';
 import type { Tensor } from '../tensor/tensor';
+import { AdamW } from '../nn/optim/adamw';
 import { parseRunConfig, type RunConfig } from '../spec/run-config';
 import type { PreparedRun } from '../train/setup';
 import { readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors';
@@ -29,7 +30,7 @@ export interface CheckpointConfig {
   format: typeof CHECKPOINT_FORMAT;
   run: RunConfig;
   step: number;
-  task: 'classify' | 'language';
+  task: Task;
   /** The transformed architecture (Sparse Wide: widened), as src/spec describes it. */
   arch: unknown;
   transform: RunConfig['transform'];
@@ -48,6 +49,13 @@ export interface CheckpointConfig {
     trainingFlops: number;
     executedFlops: number;
   };
+  /** Per-step FLOPs of a regular and a mask-update step (so PyTorch continues the counters). */
+  stepFlops?: PreparedRun['cost'];
+  /**
+   * The sparsified weights in the order the sparsity controller keeps them: SET's random stream
+   * of each weight is seeded by this index (src/sparse/dst/set.ts), so a continuation needs it.
+   */
+  sparseWeights?: string[];
 }
 
 export interface ExportedRun {
@@ -97,6 +105,8 @@ export function describeRun(run: PreparedRun): CheckpointConfig {
       trainingFlops: run.session.trainingFlops,
       executedFlops: run.session.executedFlops,
     },
+    stepFlops: run.cost,
+    sparseWeights: run.sparsity?.entries.map((e) => e.weight.name) ?? [],
   };
 }
 
@@ -120,6 +130,9 @@ export async function exportRun(run: PreparedRun, withOptimizer: boolean): Promi
     for (const [name, t] of optimizerState(run)) {
       tensors.set(name, { dtype: 'F32', shape: [...t.shape], data: await t.data() });
     }
+    for (const [name, steps] of adamStepCounts(run)) {
+      tensors.set(name, { dtype: 'F32', shape: [], data: Float32Array.of(steps) });
+    }
   }
   const config = describeRun(run);
   const safetensors = writeSafetensors(tensors, {
@@ -138,6 +151,21 @@ function optimizerState(run: PreparedRun): [string, Tensor][] {
       .map((t, i): [string, Tensor] => [`${OPTIMIZER_PREFIX}${name}.${kinds[i]}`, t]),
   );
 }
+
+/**
+ * AdamW's per-parameter step counts as `optimizer.<param>.step`, scalars as PyTorch keeps
+ * state['step'] (they drive the bias correction, so a continued run needs them).
+ */
+function adamStepCounts(run: PreparedRun): [string, number][] {
+  const opt = run.optimizer;
+  if (!(opt instanceof AdamW)) return [];
+  return [...run.model.module.namedParameters()].map(([name, param]): [string, number] => [
+    `${OPTIMIZER_PREFIX}${name}.${STEP_STATE}`,
+    opt.stepCountOf(param),
+  ]);
+}
+
+const STEP_STATE = 'step';
 
 export function parseCheckpointConfig(text: string): CheckpointConfig {
   let raw: unknown;
@@ -211,6 +239,21 @@ export function importInto(run: PreparedRun, bytes: Uint8Array | ArrayBuffer): C
     const uploaded = backend.upload(take(key, state.shape).data as Float32Array);
     backend.assign(state.storage, uploaded);
     backend.release(uploaded);
+  }
+  const opt = run.optimizer;
+  if (opt instanceof AdamW) {
+    for (const [name, param] of run.model.module.namedParameters()) {
+      const t = file.tensors.get(`${OPTIMIZER_PREFIX}${name}.${STEP_STATE}`);
+      if (!t) continue;
+      const steps = t.data[0];
+      if (t.data.length !== 1 || !Number.isInteger(steps) || steps < 0) {
+        throw new SiftError(
+          'CHECKPOINT_MISMATCH',
+          `${OPTIMIZER_PREFIX}${name}.${STEP_STATE} must be one whole number >= 0, found [${Array.from(t.data).join(', ')}]`,
+        );
+      }
+      opt.setStepCount(param, steps);
+    }
   }
   return config;
 }

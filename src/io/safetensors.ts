@@ -208,8 +208,9 @@ function parseEntry(name: string, raw: unknown): Entry {
 }
 
 function readTensor(e: Entry, bytes: Uint8Array): SafetensorsTensor {
-  // Copied out so the result owns aligned memory whatever the file buffer's alignment.
-  const raw = bytes.slice(e.begin, e.end);
+  // Copied out so the result owns aligned memory whatever the file buffer's alignment (through
+  // Uint8Array's slice: a Node Buffer's own slice is a view into the whole file).
+  const raw = Uint8Array.prototype.slice.call(bytes, e.begin, e.end);
   if (e.dtype === 'U8') return { dtype: 'U8', shape: e.shape, data: raw };
   const n = raw.length / 4;
   if (isLittleEndianHost) {

@@ -3,15 +3,12 @@
 // path (CSR/CSC + SDDMM; cost proportional to density). Pure: the numbers come from a profile,
 // measured by src/bench/sparse-bench.ts (benchSparseLinear / measureKernelProfile).
 //
-// Measured on this project's machine (Dawn + SwiftShader, 2-core Xeon, shared with other jobs;
-// numbers in the BENCHMARKS.md table): the compressed path was faster at EVERY density measured,
-// 1 down to 0.05, on all 7 shapes tried (batch 4..2048, 64..768 features). A whole layer step
-// (forward, dx, masked dW) was 2.3-6x faster at density 1 (the tiled matmul pays for workgroup
-// barriers on a CPU; the compressed kernel has none and reads 4 batch rows per vec4 load) and
-// 14-48x faster at density 0.1. So on SwiftShader the threshold is density 1 (always compressed).
-// No hardware GPU was available to measure; there the dense tiled matmul should win at high
-// density, so the default for hardware adapters is a conservative guess (compressed at density
-// <= 0.1 only) that measureKernelProfile() should replace at startup.
+// On SwiftShader (Dawn, 2-core Xeon; BENCHMARKS.md, "Sparse layer") the crossover sits near
+// density 0.15: masked-dense wins above it since the register-blocked dense matmul landed, the
+// compressed path below (SWIFTSHADER_PROFILE). No hardware GPU was available to measure; there
+// the dense matmul should win at higher density still, so the default for hardware adapters is
+// a conservative guess (compressed at density <= 0.1 only) that measureKernelProfile() should
+// replace at startup.
 import type { LinearShape } from '../tensor/sparse-backend';
 
 export type LinearKernel = 'masked-dense' | 'csr';

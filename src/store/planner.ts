@@ -26,7 +26,7 @@ export interface PresetInfo {
 
 const presets: PresetInfo[] = PRESET_NAMES.map((name) => ({
   name,
-  family: PRESETS[name].task === 'language-model' ? 'text' : 'image',
+  family: PRESETS[name].task === 'language' ? 'text' : 'image',
   description: PRESETS[name].description,
   shapeOnly: PRESETS[name].isShapeOnly,
 }));

@@ -46,7 +46,6 @@ export const emptyRuns: RunsSlice = { byId: {}, order: [] };
 
 /** States in which a run holds the GPU. */
 export const activeStates: readonly RunState[] = ['starting', 'running', 'paused'];
-export const finishedStates: readonly RunState[] = ['done', 'stopped', 'failed', 'interrupted'];
 
 export function isActive(run: Run): boolean {
   return activeStates.includes(run.state);

@@ -108,7 +108,7 @@ export function persistedSetup(config: RunConfig): Partial<RunConfig> {
   return out as Partial<RunConfig>;
 }
 
-/** The slider's snap points (SIFT.md's paper sparsities) and how close counts as "at" one. */
+/** The slider's snap points (the paper's sparsities) and how close counts as "at" one. */
 export const sparsitySnaps = [0.5, 0.75, 0.9] as const;
 const snapDistance = 0.015;
 

@@ -4,7 +4,7 @@
 // new buffer per step. Also the copy primitives the grouping runs on, GPU against CPU.
 import { describe, expect, it } from 'vitest';
 import { nodeDataFiles } from '../data/builtin-node';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { webGpuRunParts } from '../gpu/run-parts';
 import { concat } from '../ops/shape';
 import type { KernelProfile } from '../sparse/kernel-choice';
 import { defaultRunConfig, parseRunConfig, type RunConfig } from '../spec/run-config';
@@ -35,12 +35,9 @@ async function stepCosts(overrides: Partial<RunConfig>, kernelProfile: KernelPro
   });
   const data = await loadData(config, { read: nodeDataFiles() });
   const run = prepareRun({
-    backend: gpu,
-    sparse: new WebGpuSparseBackend(gpu.ctx),
-    adapterName: rt.adapterName,
+    ...webGpuRunParts(gpu),
     config,
     data,
-    sync: () => rt.sync(),
     evalSamples: 2,
     kernelProfile,
   });

@@ -136,7 +136,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
   let overrides: DatasetOverrides;
   let vocabulary: string[] | undefined;
   if (data.kind === 'images') {
-    if (preset.task !== 'image-classification') {
+    if (preset.task !== 'classify') {
       throw new SiftError(
         'CONFIG_INVALID',
         `${config.model} is a language model; pick a text dataset or an image model`,
@@ -157,13 +157,13 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
       seed: config.seed,
       batchSize: config.batchSize,
       normalization: data.normalization,
-      // SIFT.md's CIFAR recipe: random crop with 4 pixels of padding and horizontal flips. Digits
+      // the paper's CIFAR recipe: random crop with 4 pixels of padding and horizontal flips. Digits
       // must not be flipped.
       augment: data.train.channels === 3 ? { cropPadding: 4, flip: true } : null,
       evalSamples,
     });
   } else {
-    if (preset.task !== 'language-model') {
+    if (preset.task !== 'language') {
       throw new SiftError(
         'CONFIG_INVALID',
         `${config.model} is an image model; pick an image dataset or a GPT preset`,
@@ -243,7 +243,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
 function makeOptimizer(model: BuiltModel, config: RunConfig): Optimizer {
   const params = model.module.parameters();
   if (config.optimizer === 'sgd') {
-    // SIFT.md's CIFAR recipe decays every parameter (PyTorch SGD weight_decay).
+    // the paper's CIFAR recipe decays every parameter (PyTorch SGD weight_decay).
     return new SGD(params, {
       lr: config.lr,
       momentum: config.momentum,
@@ -261,7 +261,7 @@ function makeOptimizer(model: BuiltModel, config: RunConfig): Optimizer {
   );
 }
 
-/** The learning rate of each step: SIFT.md's recipes scaled to the run's length. */
+/** The learning rate of each step: the paper's recipes scaled to the run's length. */
 export function makeSchedule(config: RunConfig): LrSchedule {
   switch (config.schedule) {
     case 'constant':

@@ -4,7 +4,7 @@
 // count, weights stay zero off their masks, the loss stays finite and nothing leaks per step.
 import { describe, expect, it } from 'vitest';
 import { nodeDataFiles } from '../data/builtin-node';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { webGpuRunParts } from '../gpu/run-parts';
 import { exportRun, importInto } from '../io/checkpoint';
 import { defaultRunConfig, parseRunConfig, type RunConfig } from '../spec/run-config';
 import { gpuBackend } from '../testing/backends';
@@ -30,12 +30,9 @@ async function compressedRun(overrides: Partial<RunConfig>) {
   const losses: number[] = [];
   const make = () =>
     prepareRun({
-      backend: gpu,
-      sparse: new WebGpuSparseBackend(gpu.ctx),
-      adapterName: rt.adapterName,
+      ...webGpuRunParts(gpu),
       config,
       data,
-      sync: () => rt.sync(),
       evalSamples: 4,
       kernelProfile: { source: 'test: compressed forced', measured: true, csrMaxDensity: 1 },
       events: {

@@ -2,7 +2,7 @@
 // lowers its validation loss on the built-in text, and an export restores the run exactly.
 import { describe, expect, it } from 'vitest';
 import { nodeDataFiles } from '../data/builtin-node';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { webGpuRunParts } from '../gpu/run-parts';
 import { exportRun, importInto } from '../io/checkpoint';
 import { defaultRunConfig, parseRunConfig, type RunConfig } from '../spec/run-config';
 import { gpuBackend } from '../testing/backends';
@@ -15,12 +15,9 @@ async function prepared(overrides: Partial<RunConfig>, evalSamples: number) {
   const data = await loadData(config, { read: nodeDataFiles() });
   const make = (events: SessionEvents = {}) =>
     prepareRun({
-      backend: gpu,
-      sparse: new WebGpuSparseBackend(gpu.ctx),
-      adapterName: rt.adapterName,
+      ...webGpuRunParts(gpu),
       config,
       data,
-      sync: () => rt.sync(),
       evalSamples,
       events,
     });

@@ -1,14 +1,17 @@
-// The training worker: a thin adapter from protocol messages to the engine (ARCHITECTURE.md 2.5).
-// One run at a time; the page queues runs. The last run stays loaded for export and heatmaps.
+// The training worker: a thin adapter from protocol messages to the engine (docs/architecture.md,
+// State flow). One run at a time; the page queues runs. The last run stays loaded for export and
+// heatmaps.
 import { isSiftError } from '../common/errors';
 import { fetchDataFiles } from '../data/builtin';
 import { WebGpuBackend } from '../gpu/backend';
 import { acquireDevice } from '../gpu/device';
 import { GpuRuntime } from '../gpu/runtime';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { webGpuRunParts } from '../gpu/run-parts';
 import { exportRun, importInto } from '../io/checkpoint';
+import { isSoftwareAdapter } from '../sparse/kernel-choice';
 import { maskHeatmap } from '../train/heatmap';
-import type { FinalMetrics, MetricPoint } from '../train/metrics';
+import { finalMetrics } from '../train/final-metrics';
+import type { MetricPoint } from '../train/metrics';
 import { loadData, prepareRun, type PreparedRun } from '../train/setup';
 import type { DatasetPayload, FromWorker, ToWorker } from './protocol';
 import { gpuSelftest } from './selftest';
@@ -35,7 +38,7 @@ async function ensureBackend(): Promise<WebGpuBackend> {
     post({ type: 'device-lost', runId: current?.id, message: info.message || String(info.reason) });
   });
   backend = new WebGpuBackend(rt);
-  post({ type: 'ready', adapterName, features });
+  post({ type: 'ready', adapterName, features, software: isSoftwareAdapter(adapterName) });
   return backend;
 }
 
@@ -73,12 +76,9 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
     pending = [];
   };
   const run = prepareRun({
-    backend: gpu,
-    sparse: new WebGpuSparseBackend(gpu.ctx),
-    adapterName: gpu.rt.adapterName,
+    ...webGpuRunParts(gpu),
     config,
     data,
-    sync: () => gpu.rt.sync(),
     events: {
       onMetrics: (points) => {
         pending.push(...points);
@@ -102,24 +102,23 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
     run.session.executedFlops = restored.flops.executedFlops;
     run.data.seek?.(restored.step);
   }
+  // The density chart has something to show from step 0, not only after the first evaluation.
+  if (run.sparsity)
+    post({ type: 'mask-stats', runId, step: run.session.step, layers: run.sparsity.stats() });
   try {
     await run.session.run();
   } finally {
     flushMetrics();
   }
-  const ev = run.session.lastEvaluation ?? (await run.session.evaluate());
-  const final: FinalMetrics = {
-    trainLoss: run.session.trainLoss,
-    evalLoss: ev.loss,
-    ...(run.model.task === 'classify'
-      ? { evalAccuracy: ev.accuracy }
-      : { evalBitsPerChar: ev.loss / Math.LN2 }),
-    trainingFlops: run.session.trainingFlops,
-    executedFlops: run.session.executedFlops,
-    wallSeconds: run.session.elapsedMs / 1000,
-    paramsTotal: run.model.count.paramsTotal,
-    paramsActive: run.model.count.paramsActive,
-  };
+  const final = await finalMetrics(run);
+  // Every finished run keeps its weights (the page stores them), so any run can be exported or
+  // continued later, not only the one this worker still holds. Posted before 'done', so the page
+  // has them when the run shows as finished.
+  try {
+    await exportCurrent(runId, true, true);
+  } catch {
+    // Not keeping the weights must not fail a finished run; its row says the weights are not kept.
+  }
   post({ type: 'state', runId, state: run.session.isStopped ? 'stopped' : 'done' });
   post({ type: 'done', runId, final });
 }
@@ -138,7 +137,7 @@ async function checkpoint(runId: string, run: PreparedRun): Promise<void> {
   }
 }
 
-async function exportCurrent(runId: string, withOptimizer: boolean): Promise<void> {
+async function exportCurrent(runId: string, withOptimizer: boolean, keep = false): Promise<void> {
   if (!current || current.id !== runId) {
     post({
       type: 'error',
@@ -155,7 +154,13 @@ async function exportCurrent(runId: string, withOptimizer: boolean): Promise<voi
     safetensors.byteOffset + safetensors.byteLength,
   ) as ArrayBuffer;
   post(
-    { type: 'exported', runId, safetensors: bytes, configJson: JSON.stringify(config, null, 2) },
+    {
+      type: 'exported',
+      runId,
+      safetensors: bytes,
+      configJson: JSON.stringify(config, null, 2),
+      ...(keep ? { keep } : {}),
+    },
     [bytes],
   );
 }

@@ -2,7 +2,7 @@
 //   'tiled'    shaders/matmul.wgsl           64x64 workgroup tiles through workgroup memory; for GPUs.
 //   'register' shaders/matmul-register.wgsl  16x8 blocks per thread, no barriers; for CPU adapters.
 // Which one runs is decided once per runtime: by the adapter's name (SwiftShader and other
-// software adapters get 'register', measured 5-10x faster there; BENCHMARKS.md), or by
+// software adapters get 'register', about 15x faster there: BENCHMARKS.md, Matmul table), or by
 // autotuneMatmul(), which times both on the device at hand.
 import tiledSource from '../../../shaders/matmul.wgsl?raw';
 import registerSource from '../../../shaders/matmul-register.wgsl?raw';

@@ -1,7 +1,7 @@
-// Sparse Doped (SIFT.md): y = V(U x) + W x with a DENSE low-rank pair (no activation between) and
-// the full-size W sparse at s; rank r = s D_in D_out / (D_in + D_out) rounded down. In a conv net
-// U is a k x k conv C_in -> r with the original stride and V a 1x1 conv r -> C_out. U and V stay
-// dense as the paper says (the released code masks them too, which breaks iso-FLOP).
+// Sparse Doped (docs/sift-method.md): y = V(U x) + W x with a DENSE low-rank pair (no activation
+// between) and the full-size W sparse at s; rank r = s D_in D_out / (D_in + D_out) rounded down. In
+// a conv net U is a k x k conv C_in -> r with the original stride and V a 1x1 conv r -> C_out. U
+// and V stay dense as the paper says (the released code masks them too, which breaks iso-FLOP).
 import type { WeightLayer } from '../../spec/model-spec';
 import { densityOf, FULL_DENSITY, type Sparsity } from '../../spec/sparsity';
 import { matmulDims } from '../../spec/model-spec';

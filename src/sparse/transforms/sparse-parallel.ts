@@ -1,6 +1,6 @@
-// Sparse Parallel (SIFT.md): y = sum_j norm_j(W_j x) with n = 1/(1 - s) sparse copies of the layer,
-// each at density 1 - s and with its own norm, so n (1 - s) = 1 keeps the FLOPs. RepVGG-style
-// branches, as the reference BlockISOFlopParallel sums bn_j(conv_j(x)).
+// Sparse Parallel (docs/sift-method.md): y = sum_j norm_j(W_j x) with n = 1/(1 - s) sparse copies
+// of the layer, each at density 1 - s and with its own norm, so n (1 - s) = 1 keeps the FLOPs.
+// RepVGG-style branches, as the reference BlockISOFlopParallel sums bn_j(conv_j(x)).
 import type { NormLayer, WeightLayer } from '../../spec/model-spec';
 import { densityOf, type Sparsity } from '../../spec/sparsity';
 import { parallelBranches } from './iso-flop';
