@@ -118,15 +118,16 @@ export function installScriptedWorker(): void {
                 safetensors: new Uint32Array([run.step]).buffer,
               });
             }
-            // A learning rate above 1 diverges, as a real run would.
+            // A learning rate above 1 diverges, as a real run would: the worker's divergence
+            // detection stops it in the 'diverged' state.
             if (config.lr > 1 && run.step >= 10) {
               window.clearInterval(timer);
               this.runs.delete(runId);
               post({
-                type: 'error',
+                type: 'state',
                 runId,
-                code: 'NAN_LOSS',
-                message: `The loss became NaN at step ${run.step}; try a lower learning rate.`,
+                state: 'diverged',
+                message: `The training loss became NaN at step ${run.step}. Lower the learning rate.`,
               });
               return;
             }

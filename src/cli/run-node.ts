@@ -2,13 +2,18 @@
 // trains with a progress line on stderr, and returns the history and final metrics.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { isSiftError } from '../common/errors';
+import { tuneAdapter } from '../bench/adapter-tuning';
+import { isSiftError, type SiftErrorCode } from '../common/errors';
 import { nodeDataFiles } from '../data/builtin-node';
+import { defaultRunLimits, type RunLimits } from '../flops/limits';
+import { FileAdapterStore } from '../gpu/adapter-cache-node';
 import { WebGpuBackend } from '../gpu/backend';
 import { createNodeRuntime } from '../gpu/node-gpu';
 import type { GpuRuntime } from '../gpu/runtime';
 import { webGpuRunParts } from '../gpu/run-parts';
+import type { KernelProfile } from '../sparse/kernel-choice';
 import type { RunConfig } from '../spec/run-config';
+import type { DivergenceRule } from '../train/divergence';
 import { finalMetrics } from '../train/final-metrics';
 import type { FinalMetrics, MetricPoint } from '../train/metrics';
 import { loadData, prepareRun, type PreparedRun } from '../train/setup';
@@ -18,16 +23,26 @@ export interface NodeRunResult {
   config: RunConfig;
   history: MetricPoint[];
   final: FinalMetrics;
-  /** Set when the run stopped early (NaN loss): the metrics up to there are kept. */
+  /** Set when the run stopped early (NaN or diverging loss): the metrics up to there are kept. */
   error?: { code: string; message: string };
   run: PreparedRun;
 }
 
-let runtime: Promise<GpuRuntime> | null = null;
+/** Failures that end a run but keep what it measured: reported, not thrown. */
+const STOP_CODES: readonly SiftErrorCode[] = ['NAN_LOSS', 'DIVERGED'];
 
-export function nodeRuntime(): Promise<GpuRuntime> {
-  runtime ??= createNodeRuntime();
-  return runtime;
+let runtime: Promise<{ rt: GpuRuntime; kernelProfile: KernelProfile }> | null = null;
+
+/** The process's runtime, tuned for its adapter (timed at first use, then from the cache file). */
+async function tunedRuntime(): Promise<{ rt: GpuRuntime; kernelProfile: KernelProfile }> {
+  const rt = await createNodeRuntime();
+  const { kernelProfile } = await tuneAdapter(rt, new FileAdapterStore());
+  return { rt, kernelProfile };
+}
+
+export async function nodeRuntime(): Promise<GpuRuntime> {
+  runtime ??= tunedRuntime();
+  return (await runtime).rt;
 }
 
 export async function runOnNode(
@@ -35,11 +50,23 @@ export async function runOnNode(
   io: CliIo,
   {
     dataFile,
-    evalSamples,
     quiet = false,
-  }: { dataFile?: string; evalSamples?: number; quiet?: boolean } = {},
+    divergence,
+    maxParams = defaultRunLimits.maxParams,
+  }: {
+    dataFile?: string;
+    quiet?: boolean;
+    divergence?: DivergenceRule;
+    maxParams?: number;
+  } = {},
 ): Promise<NodeRunResult> {
   const rt = await nodeRuntime();
+  const kernelProfile = (await runtime)?.kernelProfile;
+  const limits: RunLimits = {
+    maxBufferBytes: rt.device.limits.maxBufferSize,
+    maxBindingBytes: rt.device.limits.maxStorageBufferBindingSize,
+    maxParams,
+  };
   const userFiles = dataFile
     ? [{ name: basename(dataFile), bytes: toArrayBuffer(await readFile(dataFile)) }]
     : undefined;
@@ -47,9 +74,11 @@ export async function runOnNode(
   const started = Date.now();
   const run = prepareRun({
     ...webGpuRunParts(new WebGpuBackend(rt)),
+    kernelProfile,
     config,
     data,
-    evalSamples,
+    limits,
+    divergence,
     yieldNow: () => Promise.resolve(),
     events: {
       onMetrics: (points) => {
@@ -63,7 +92,7 @@ export async function runOnNode(
   try {
     await run.session.run();
   } catch (e) {
-    if (!isSiftError(e) || e.code !== 'NAN_LOSS') throw e;
+    if (!isSiftError(e) || !STOP_CODES.includes(e.code)) throw e;
     error = { code: e.code, message: e.message };
   }
   if (!quiet) io.err('\n');

@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor/tensor';
 import { AdamW } from '../nn/optim/adamw';
 import { parseRunConfig, type RunConfig } from '../spec/run-config';
 import type { PreparedRun } from '../train/setup';
+import { planImport } from './checkpoint-validate';
 import { readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors';
 
 export const MASK_SUFFIX = '_mask';
@@ -143,7 +144,7 @@ export async function exportRun(run: PreparedRun, withOptimizer: boolean): Promi
 }
 
 /** Optimiser state by checkpoint name: `optimizer.<param>.<momentum_buffer|exp_avg|exp_avg_sq>`. */
-function optimizerState(run: PreparedRun): [string, Tensor][] {
+export function optimizerState(run: PreparedRun): [string, Tensor][] {
   const kinds = run.config.optimizer === 'sgd' ? ['momentum_buffer'] : ['exp_avg', 'exp_avg_sq'];
   return [...run.model.module.namedParameters()].flatMap(([name, param]) =>
     run.optimizer
@@ -156,12 +157,18 @@ function optimizerState(run: PreparedRun): [string, Tensor][] {
  * AdamW's per-parameter step counts as `optimizer.<param>.step`, scalars as PyTorch keeps
  * state['step'] (they drive the bias correction, so a continued run needs them).
  */
-function adamStepCounts(run: PreparedRun): [string, number][] {
+export function adamStepCounts(run: PreparedRun): [string, number][] {
   const opt = run.optimizer;
   if (!(opt instanceof AdamW)) return [];
-  return [...run.model.module.namedParameters()].map(([name, param]): [string, number] => [
+  return adamStepCountNames(run).map(([name, param]) => [name, opt.stepCountOf(param)]);
+}
+
+/** The checkpoint names of AdamW's step counts with their parameters (none for SGD). */
+function adamStepCountNames(run: PreparedRun): [string, Tensor][] {
+  if (!(run.optimizer instanceof AdamW)) return [];
+  return [...run.model.module.namedParameters()].map(([name, param]): [string, Tensor] => [
     `${OPTIMIZER_PREFIX}${name}.${STEP_STATE}`,
-    opt.stepCountOf(param),
+    param,
   ]);
 }
 
@@ -202,59 +209,29 @@ export function checkpointConfigOf(bytes: Uint8Array | ArrayBuffer): CheckpointC
 
 /**
  * Load weights, buffers, masks (and optimiser state when present) into a run built from the same
- * config. Every name and shape must match; masks must hold the layer's exact active count.
+ * config. Everything is checked first (src/io/checkpoint-validate.ts): a file that fails any
+ * check changes nothing in the run.
  */
 export function importInto(run: PreparedRun, bytes: Uint8Array | ArrayBuffer): CheckpointConfig {
   const file = readSafetensors(bytes);
   const config = checkpointConfigOf(bytes);
+  const { assignments, masks, stepCounts } = planImport(run, file, config, {
+    maskSuffix: MASK_SUFFIX,
+    optimizerState: optimizerState(run),
+    stepCountNames: adamStepCountNames(run),
+  });
   const backend = run.backend;
-  const take = (name: string, shape: readonly number[]): SafetensorsTensor => {
-    const t = file.tensors.get(name);
-    if (!t) throw new SiftError('CHECKPOINT_MISMATCH', `the checkpoint has no tensor ${name}`);
-    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-      throw new SiftError(
-        'CHECKPOINT_MISMATCH',
-        `${name}: the checkpoint has shape [${t.shape.join(', ')}], this model needs [${shape.join(', ')}]`,
-      );
-    }
-    return t;
-  };
-  for (const [name, target] of run.model.module.stateDict()) {
-    const t = take(name, target.shape);
-    const uploaded = backend.upload(t.data as Float32Array);
-    backend.assign(target.storage, uploaded);
+  for (const { target, data } of assignments) {
+    const uploaded = backend.upload(data);
+    backend.assign(target, uploaded);
     backend.release(uploaded);
   }
-  for (const { weight, mask } of run.sparsity?.entries ?? []) {
-    const t = take(`${weight.name}${MASK_SUFFIX}`, weight.weight.shape);
-    let active = 0;
-    const values = Float32Array.from(t.data as Uint8Array, (v) => {
-      if (v > 0) active++;
-      return v > 0 ? 1 : 0;
-    });
+  for (const { mask, values, active } of masks) {
     backend.release(mask.replace(backend.upload(values), active));
   }
-  for (const [key, state] of optimizerState(run)) {
-    if (!file.tensors.has(key)) continue;
-    const uploaded = backend.upload(take(key, state.shape).data as Float32Array);
-    backend.assign(state.storage, uploaded);
-    backend.release(uploaded);
-  }
   const opt = run.optimizer;
-  if (opt instanceof AdamW) {
-    for (const [name, param] of run.model.module.namedParameters()) {
-      const t = file.tensors.get(`${OPTIMIZER_PREFIX}${name}.${STEP_STATE}`);
-      if (!t) continue;
-      const steps = t.data[0];
-      if (t.data.length !== 1 || !Number.isInteger(steps) || steps < 0) {
-        throw new SiftError(
-          'CHECKPOINT_MISMATCH',
-          `${OPTIMIZER_PREFIX}${name}.${STEP_STATE} must be one whole number >= 0, found [${Array.from(t.data).join(', ')}]`,
-        );
-      }
-      opt.setStepCount(param, steps);
-    }
-  }
+  if (opt instanceof AdamW)
+    for (const { param, count } of stepCounts) opt.setStepCount(param, count);
   return config;
 }
 

@@ -1,14 +1,11 @@
 // Which execution path a sparse linear (or im2col conv) product takes: the masked-dense path
-// (W*M, then the dense tiled matmul; cost independent of density) or the compressed zero-skipping
-// path (CSR/CSC + SDDMM; cost proportional to density). Pure: the numbers come from a profile,
-// measured by src/bench/sparse-bench.ts (benchSparseLinear / measureKernelProfile).
-//
-// On SwiftShader (Dawn, 2-core Xeon; BENCHMARKS.md, "Sparse layer") the crossover sits near
-// density 0.15: masked-dense wins above it since the register-blocked dense matmul landed, the
-// compressed path below (SWIFTSHADER_PROFILE). No hardware GPU was available to measure; there
-// the dense matmul should win at higher density still, so the default for hardware adapters is
-// a conservative guess (compressed at density <= 0.1 only) that measureKernelProfile() should
-// replace at startup.
+// (W*M, then the dense matmul; cost independent of density) or the compressed zero-skipping path
+// (CSR/CSC + SDDMM; cost proportional to density). Pure: the numbers come from a profile.
+// On software adapters the profile is SWIFTSHADER_PROFILE (measured once, BENCHMARKS.md: the
+// crossover sits near density 0.15). On a hardware adapter the app and the CLI measure it at
+// first use (measureKernelProfile, src/bench/adapter-tuning.ts) and keep it in the adapter cache;
+// UNMEASURED_GPU_PROFILE is the guess used until then, or where measuring is switched off.
+import { isSoftwareAdapter } from '../common/adapter';
 import type { LinearShape } from '../tensor/sparse-backend';
 
 export type LinearKernel = 'masked-dense' | 'csr';
@@ -41,11 +38,6 @@ export const UNMEASURED_GPU_PROFILE: KernelProfile = {
 
 /** Key of a product shape in KernelProfile.byShape. */
 export const shapeKey = (s: LinearShape): string => `${s.batch}x${s.inFeatures}x${s.outFeatures}`;
-
-/** Software rasterisers that run WGSL on the CPU (SwiftShader, llvmpipe/lavapipe). */
-export function isSoftwareAdapter(adapterName: string): boolean {
-  return /swiftshader|llvmpipe|lavapipe|software/i.test(adapterName);
-}
 
 /** The profile to use before (or instead of) measuring on the device at hand. */
 export function defaultKernelProfile(adapterName: string): KernelProfile {

@@ -4,7 +4,7 @@ import type { DatasetPayload } from '../worker/protocol';
 import { get, held, setUi } from './action-context';
 import type { AppState } from './app-store';
 import { checkDatasetFiles, type DroppedFile } from './dataset-files';
-import { modelPresets, presetFamily, presetInfo } from './planner';
+import { modelPresets, planReadout, presetFamily, presetInfo } from './planner';
 import { setSetup } from './setup-actions';
 
 const headBytes = 64 * 1024;
@@ -49,6 +49,9 @@ export function startProblem(s: AppState, config: RunConfig = s.setup.config): s
     return `${config.model} is for FLOP counts only; pick a smaller model to train.`;
   const problems = runConfigProblems(config);
   if (problems.length > 0) return problems.join('; ');
+  const readout = planReadout(config);
+  if (readout.ok && readout.readout.sizeProblems.length > 0)
+    return `This run cannot start: ${readout.readout.sizeProblems.join('; ')}.`;
   if (
     config.dataset !== 'builtin-images' &&
     config.dataset !== 'builtin-text' &&

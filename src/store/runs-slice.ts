@@ -124,8 +124,12 @@ export function reduceWorkerMessage(runs: RunsSlice, msg: FromWorker, now: numbe
         state: msg.state,
         startedAt: msg.state === 'running' && run.startedAt === undefined ? now : run.startedAt,
         error:
-          msg.state === 'failed' && msg.message
-            ? (run.error ?? { code: 'UNKNOWN', message: msg.message, step: lastStep(run) })
+          (msg.state === 'failed' || msg.state === 'diverged') && msg.message
+            ? (run.error ?? {
+                code: msg.state === 'diverged' ? 'DIVERGED' : 'UNKNOWN',
+                message: msg.message,
+                step: lastStep(run),
+              })
             : run.error,
       }));
     case 'metrics':

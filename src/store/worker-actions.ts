@@ -29,8 +29,19 @@ const checkpointCodes = [
   'SAFETENSORS_BAD_HEADER',
   'SAFETENSORS_BAD_DTYPE',
   'SAFETENSORS_BAD_OFFSETS',
+  'SAFETENSORS_DUPLICATE_NAME',
   'CHECKPOINT_MISMATCH',
+  'CHECKPOINT_INVALID',
 ];
+
+/** A failed recovery checkpoint leaves the previous one in place; the notice says which. */
+function checkpointFailedNotice(msg: Extract<FromWorker, { type: 'checkpoint-failed' }>): string {
+  const kept = held.checkpoints.get(msg.runId);
+  return (
+    `The recovery checkpoint at step ${msg.step} failed (${msg.message}); ` +
+    (kept ? `the one from step ${kept.step} is kept.` : 'there is no earlier one.')
+  );
+}
 
 export function handleWorkerMessage(msg: FromWorker): void {
   const now = b().now();
@@ -72,6 +83,11 @@ export function handleWorkerMessage(msg: FromWorker): void {
     case 'checkpoint':
       held.checkpoints.set(msg.runId, { step: msg.step, bytes: msg.safetensors });
       break;
+    case 'checkpoint-failed':
+      setUi((ui) => ({
+        runNotices: { ...ui.runNotices, [msg.runId]: checkpointFailedNotice(msg) },
+      }));
+      return;
     case 'mask-stats':
       set((s) => ({ runs: reduceWorkerMessage(s.runs, msg, now) }));
       requestHeatmapFor(msg.runId, msg.layers[0]?.name);
@@ -101,7 +117,12 @@ export function handleWorkerMessage(msg: FromWorker): void {
   set((s) => ({ runs: reduceWorkerMessage(s.runs, msg, now) }));
   const after = runId ? get().runs.byId[runId] : undefined;
   // The GPU is free again: the next queued run starts (not after a device loss; see the banner).
-  if (before && after && isActive(before) && ['done', 'stopped', 'failed'].includes(after.state))
+  if (
+    before &&
+    after &&
+    isActive(before) &&
+    ['done', 'stopped', 'failed', 'diverged'].includes(after.state)
+  )
     pumpQueue();
 }
 

@@ -13,8 +13,9 @@ import { loadCifar } from '../data/cifar';
 import type { ImageDataset } from '../data/image-dataset';
 import { decodeUtf8, prepareText, type TextSplits } from '../data/text';
 import { countModel, zeroSkippingKernel, type ModelCount } from '../flops/count';
+import { runSize, runSizeProblems, type RunLimits } from '../flops/limits';
 import { trainingStepFlops } from '../flops/training';
-import { buildModel, type BuiltModel } from '../models/build';
+import { buildModel, planFor, type BuiltModel } from '../models/build';
 import { getPreset, type DatasetOverrides } from '../models/presets';
 import { AdamW } from '../nn/optim/adamw';
 import { constant, cosineWithWarmup, multistep, type LrSchedule } from '../nn/optim/schedule';
@@ -27,6 +28,7 @@ import { ImageSource, TextSource } from './data-source';
 import { TrainingSession, type SessionEvents, type StepCost } from './session';
 import { SparsityController } from './sparsity';
 import { defaultKernelProfile, type KernelProfile } from '../sparse/kernel-choice';
+import type { DivergenceRule } from './divergence';
 import type { BatchSource } from './types';
 
 /** Datasets as loaded on the host, before batching. */
@@ -126,6 +128,25 @@ export interface PrepareOptions {
   /** Overrides config.evalSamples (tests, benchmarks). */
   evalSamples?: number;
   yieldNow?(): Promise<void>;
+  /** The device's buffer limits and the parameter cap (default: flops/limits.ts). */
+  limits?: RunLimits;
+  divergence?: DivergenceRule;
+}
+
+/** Refuses, before anything is allocated, a run too large for the limits or too sparse to train. */
+export function checkRunSize(
+  config: RunConfig,
+  overrides: DatasetOverrides,
+  limits?: RunLimits,
+): void {
+  const modelPlan = planFor(config, overrides);
+  const problems = runSizeProblems(
+    runSize(modelPlan.model, countModel(modelPlan.model), config.batchSize),
+    limits,
+  );
+  if (problems.length > 0) {
+    throw new SiftError('CONFIG_TOO_LARGE', `This run cannot start: ${problems.join('; ')}.`);
+  }
 }
 
 export function prepareRun(options: PrepareOptions): PreparedRun {
@@ -184,6 +205,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
     });
   }
 
+  checkRunSize(config, overrides, options.limits);
   const model = buildModel(backend, config, overrides);
   const profile = options.kernelProfile ?? defaultKernelProfile(options.adapterName ?? '');
   const sparsity =
@@ -217,6 +239,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
       sparsity,
       sync: options.sync,
       yieldNow: options.yieldNow,
+      divergence: options.divergence,
     },
     options.events,
   );

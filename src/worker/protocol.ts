@@ -29,7 +29,16 @@ export type ToWorker =
   | { type: 'heatmap'; runId: string; layer: string };
 
 export type RunState =
-  'queued' | 'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'failed' | 'interrupted';
+  | 'queued'
+  | 'starting'
+  | 'running'
+  | 'paused'
+  | 'stopped'
+  | 'done'
+  | 'failed'
+  | 'interrupted'
+  /** Stopped by divergence detection (a non-finite or runaway loss); the metrics are kept. */
+  | 'diverged';
 
 export type FromWorker =
   /** software: the adapter is a CPU emulation (SwiftShader and the like), far slower than a GPU. */
@@ -49,5 +58,7 @@ export type FromWorker =
       keep?: boolean;
     }
   | { type: 'checkpoint'; runId: string; step: number; safetensors: ArrayBuffer }
+  /** A recovery checkpoint could not be taken; the page keeps the previous one. */
+  | { type: 'checkpoint-failed'; runId: string; step: number; message: string }
   | { type: 'error'; runId?: string; code: SiftErrorCode | 'UNKNOWN'; message: string }
   | { type: 'device-lost'; runId?: string; message: string };
