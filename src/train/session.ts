@@ -11,7 +11,7 @@ import { backward, noGrad } from '../tensor/tape';
 import { Tensor, tensor } from '../tensor/tensor';
 import { crossEntropy } from '../ops/loss';
 import { mean, sum } from '../ops/reduce';
-import { clipGradNorm } from '../nn/optim/clip';
+import { clipGradients } from '../nn/optim/clip';
 import type { Optimizer } from '../nn/optim/sgd';
 import type { LrSchedule } from '../nn/optim/schedule';
 import type { BatchSource, HostBatch, TrainableModel } from './types';
@@ -263,7 +263,7 @@ export class TrainingSession {
         if (sparsity && isUpdate) sparsity.update(step);
         sparsity?.maskGradients();
         const clip =
-          config.gradClip > 0 ? clipGradNorm(model.module.parameters(), config.gradClip) : null;
+          config.gradClip > 0 ? clipGradients(optimizer.gradients(), config.gradClip) : null;
         optimizer.step(schedule(step - 1), clip?.scale ?? null);
         sparsity?.maskWeights();
       });
