@@ -55,6 +55,37 @@ export const DEFAULT_BENCH_SHAPES: readonly LinearShape[] = [
 ];
 export const DEFAULT_BENCH_DENSITIES = [1, 0.5, 0.25, 0.1, 0.05] as const;
 
+/** Shapes where a real GPU is busy (the default ones leave it mostly idle). */
+export const GPU_BUSY_BENCH_SHAPES: readonly LinearShape[] = [1024, 2048, 4096].map((f) => ({
+  batch: 1024,
+  inFeatures: f,
+  outFeatures: f,
+}));
+
+/**
+ * The im2col products of CIFAR ResNet-18's sparsified convs at batch 128 (rows = 128 * OH * OW,
+ * in = C_in * k * k, out = C_out), one per distinct shape, smallest first.
+ */
+export const CIFAR_RESNET18_BENCH_SHAPES: readonly LinearShape[] = [
+  { batch: 128 * 4 * 4, inFeatures: 256, outFeatures: 512 }, // stage 4 shortcut (1x1, stride 2)
+  { batch: 128 * 4 * 4, inFeatures: 256 * 9, outFeatures: 512 }, // stage 4 first conv
+  { batch: 128 * 4 * 4, inFeatures: 512 * 9, outFeatures: 512 },
+  { batch: 128 * 8 * 8, inFeatures: 128, outFeatures: 256 }, // stage 3 shortcut
+  { batch: 128 * 8 * 8, inFeatures: 128 * 9, outFeatures: 256 },
+  { batch: 128 * 8 * 8, inFeatures: 256 * 9, outFeatures: 256 },
+  { batch: 128 * 16 * 16, inFeatures: 64, outFeatures: 128 }, // stage 2 shortcut
+  { batch: 128 * 16 * 16, inFeatures: 64 * 9, outFeatures: 128 },
+  { batch: 128 * 16 * 16, inFeatures: 128 * 9, outFeatures: 128 },
+  { batch: 128 * 32 * 32, inFeatures: 64 * 9, outFeatures: 64 }, // stage 1
+];
+
+/** Named shape sets for `npm run bench -- --sparse-shapes NAME`. */
+export const SPARSE_BENCH_SHAPE_SETS: Readonly<Record<string, readonly LinearShape[]>> = {
+  default: DEFAULT_BENCH_SHAPES,
+  'gpu-busy': GPU_BUSY_BENCH_SHAPES,
+  'cifar-resnet18': CIFAR_RESNET18_BENCH_SHAPES,
+};
+
 /** Minimum over `reps` runs of `step` (after one untimed warm-up that also builds pipelines). */
 async function timeMs(rt: GpuRuntime, reps: number, step: () => Storage[]): Promise<number> {
   const release = (ss: Storage[]) => ss.forEach((s) => rt.pool.release((s as GpuStorage).buffer));
@@ -110,30 +141,33 @@ export async function benchSparseLinear(
       const w = sparse.maskApply(unmasked, mask);
       sparse.release(unmasked);
       const dense = await stepTimes(rt, reps, {
-        forward: () => [sparse.maskedLinearForward(x, w, mask, shape)],
+        forward: () => [sparse.maskedLinearForward({ x, w, mask, shape })],
         backward: () => {
-          const g = sparse.maskedLinearBackward(dy, x, w, mask, shape, {
+          const g = sparse.maskedLinearBackward({ x, w, mask, shape }, dy, {
             input: true,
             weight: 'masked',
           });
           return [g.dx!, g.dw!];
         },
       });
-      const csr = sparse.csrBuild(w, mask, n, k, active);
+      const csr = sparse.csrBuild({ w, mask, rows: n, cols: k, nnz: active });
       const compressed = await stepTimes(rt, reps, {
         forward: () => {
           sparse.csrRefreshValues(csr, w);
-          return [sparse.csrLinearForward(x, csr, batch)];
+          return [sparse.csrLinearForward({ x, csr, batch })];
         },
         backward: () => {
-          const g = sparse.csrLinearBackward(dy, x, csr, batch, { input: true, weight: 'masked' });
+          const g = sparse.csrLinearBackward({ x, csr, batch }, dy, {
+            input: true,
+            weight: 'masked',
+          });
           return [g.dx!, g.dw!];
         },
       });
       sparse.csrRelease(csr);
       const csrBuildMs = includeMaskUpdates
         ? await timeMs(rt, reps, () => {
-            sparse.csrRelease(sparse.csrBuild(w, mask, n, k, active));
+            sparse.csrRelease(sparse.csrBuild({ w, mask, rows: n, cols: k, nnz: active }));
             return [];
           })
         : NaN;

@@ -19,17 +19,21 @@ import {
   type MatmulResult,
 } from '../bench/matmul-bench';
 import { fixed, formatTable, type BrowserBenchResults } from '../bench/report';
-import { benchSparseLinear, type SparseBenchResult } from '../bench/sparse-bench';
-import { benchTrainingSteps, stepBenchCases, type StepBenchResult } from '../bench/step-bench';
+import {
+  benchSparseLinear,
+  SPARSE_BENCH_SHAPE_SETS,
+  type SparseBenchResult,
+} from '../bench/sparse-bench';
+import type { StepBenchResult } from '../bench/step-bench';
 import { loadNodeTfjsPeer } from '../bench/tfjs-peer-node';
 import { gflops } from '../bench/timing';
-import { nodeDataFiles } from '../data/builtin-node';
 import { FileAdapterStore } from '../gpu/adapter-cache-node';
 import { WebGpuBackend } from '../gpu/backend';
 import { MATMUL_VARIANTS, matmulVariant } from '../gpu/kernels/matmul';
 import { tuneMatmul, type MatmulTuneResult } from '../gpu/kernels/matmul-tune';
 import { createNodeRuntime } from '../gpu/node-gpu';
 import { isEntryPoint, processIo, UsageError, type CliIo } from './cli-io';
+import { runStepBench, stepBenchOptions } from './bench-steps';
 import { checkFlags } from './flags';
 
 const USAGE = `usage: npm run bench [-- options]
@@ -44,7 +48,17 @@ const USAGE = `usage: npm run bench [-- options]
                    available, TF32 off)
   --all-variants   also time every matmul kernel variant (slow on a software GPU)
   --no-conv        skip conv2d;  --no-sparse  skip the sparse layer table
-  --no-steps       skip whole training steps (resnet-mini per transform and s, gpt-tiny)`;
+  --no-steps       skip whole training steps (models x transforms x sparsities, below)
+  --steps-only     only whole training steps (no matmul, conv or sparse layer table, no browser)
+  --models LIST    step rows for these models (comma list; model or model@batch, e.g.
+                   resnet-mini@16,gpt-tiny); default resnet-mini@16/@128, resnet18-cifar10@128,
+                   gpt-tiny, gpt-mini (resnet18 at batch 128 takes minutes per step on a CPU adapter)
+  --transforms LIST  step rows for these transforms (dense, sparse-wide, ...); default all
+  --sparsities LIST  step rows at these sparsities; default 0.5,0.75,0.9
+  --step-count N   timed steps per row (after 2 warm-up steps); default 3
+  --torch PYTHON   the Python whose torch times each step row in PyTorch eager (torchMsPerStep);
+                   default the first of /usr/bin/python3, python3 that imports torch (--no-torch: none)
+  --sparse-shapes NAME  sparse layer table shapes: ${Object.keys(SPARSE_BENCH_SHAPE_SETS).join(', ')}`;
 
 const OPTIONS = {
   json: { type: 'string' },
@@ -58,6 +72,13 @@ const OPTIONS = {
   'no-conv': { type: 'boolean', default: false },
   'no-sparse': { type: 'boolean', default: false },
   'no-steps': { type: 'boolean', default: false },
+  'steps-only': { type: 'boolean', default: false },
+  models: { type: 'string' },
+  transforms: { type: 'string' },
+  sparsities: { type: 'string' },
+  'step-count': { type: 'string' },
+  torch: { type: 'string' },
+  'sparse-shapes': { type: 'string', default: 'default' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -174,6 +195,21 @@ async function nodeHalf(opts: Options, io: CliIo): Promise<NodeBenchResults> {
     const matmulTuning = await tuneMatmul(rt, { store: new FileAdapterStore() });
     io.out(`  matmul tuning (${matmulTuning.origin}): ${JSON.stringify(matmulTuning.record)}\n`);
     const variant = matmulVariant(rt);
+    if (opts['steps-only']) {
+      return {
+        adapter: rt.adapterName,
+        adapterFeatures,
+        matmulTuning,
+        matmulVariant: variant,
+        matmul: [],
+        peer: null,
+        torch: null,
+        variants: [],
+        conv: [],
+        sparse: null,
+        steps: await runStepBench(gpu, stepBenchOptions(opts), io),
+      };
+    }
     const peerSide = opts['no-peer']
       ? null
       : await loadNodeTfjsPeer().catch((e: Error) => {
@@ -225,48 +261,14 @@ async function nodeHalf(opts: Options, io: CliIo): Promise<NodeBenchResults> {
     }
     let sparse: SparseBenchResult | null = null;
     if (!opts['no-sparse'] && !opts.quick) {
-      sparse = await benchSparseLinear(rt, { log: (line) => io.out(`  ${line}\n`) });
-    }
-    let steps: StepBenchResult[] = [];
-    if (!opts['no-steps']) {
-      io.out('  training steps (forward + backward + optimiser + mask work):\n');
-      steps = await benchTrainingSteps(gpu, nodeDataFiles(), {
-        cases: opts.quick ? stepBenchCases([0.75]) : stepBenchCases(),
-        log: (line) => io.out(`    ${line}\n`),
+      sparse = await benchSparseLinear(rt, {
+        shapes: SPARSE_BENCH_SHAPE_SETS[opts['sparse-shapes']],
+        log: (line) => io.out(`  ${line}\n`),
       });
-      io.out(
-        formatTable(
-          [
-            'model',
-            'transform',
-            's',
-            'ms/step',
-            'vs dense',
-            'submits',
-            'dispatches',
-            'readbacks',
-            'new buffers',
-            'GFLOP',
-            'executed',
-            'sparse path',
-          ],
-          steps.map((r) => [
-            r.model,
-            r.transform,
-            String(r.sparsity),
-            fixed(r.msPerStep, 0),
-            `${fixed(r.vsDense, 2)}x`,
-            fixed(r.submitsPerStep, 1),
-            fixed(r.dispatchesPerStep, 0),
-            fixed(r.readbacksPerStep, 1),
-            fixed(r.buffersCreatedPerStep, 1),
-            fixed(r.gflops, 2),
-            fixed(r.executedGflops, 2),
-            r.paths,
-          ]),
-        ).join('\n') + '\n',
-      );
     }
+    const steps = opts['no-steps']
+      ? []
+      : await runStepBench(gpu, stepBenchOptions(opts, opts.quick ? [0.75] : undefined), io);
     return {
       adapter: rt.adapterName,
       adapterFeatures,
@@ -381,6 +383,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       throw new UsageError('--node-only and --browser-only exclude each other');
     }
     matmulCasesFor(opts); // validates --sizes before the GPU starts
+    if (!(opts['sparse-shapes'] in SPARSE_BENCH_SHAPE_SETS)) {
+      throw new UsageError(`--sparse-shapes: unknown set '${opts['sparse-shapes']}'`);
+    }
+    stepBenchOptions(opts); // validates the step flags
     // An unwritable --json would otherwise fail after the whole benchmark.
     checkFlags(opts, { json: { kind: 'output-file' } });
   } catch (e) {
@@ -394,7 +400,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const machine = machineInfo();
   io.out(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.os}, Node ${machine.node}\n`);
   const node = opts['browser-only'] ? null : await nodeHalf(opts, io);
-  const browser = opts['node-only'] ? null : await browserHalf(opts, io);
+  const browser = opts['node-only'] || opts['steps-only'] ? null : await browserHalf(opts, io);
   const report: BenchReport = {
     machine,
     adapters: { node: node?.adapter ?? null, chromium: browser?.adapter ?? null },
@@ -404,12 +410,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     browser,
     matmul: summarise(node, browser),
   };
-  io.out(`\nmatmul GFLOP/s (C = A @ B, float32)\n${summaryTable(report).join('\n')}\n`);
+  if (!opts['steps-only']) {
+    io.out(`\nmatmul GFLOP/s (C = A @ B, float32)\n${summaryTable(report).join('\n')}\n`);
+  }
   if (opts.json) {
     writeFileSync(opts.json, JSON.stringify(report, null, 2) + '\n');
     io.out(`wrote ${opts.json}\n`);
   }
-  const browserFailed = !opts['node-only'] && browser === null;
+  const browserFailed = !opts['node-only'] && !opts['steps-only'] && browser === null;
   return browserFailed ? 1 : 0;
 }
 

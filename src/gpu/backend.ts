@@ -141,6 +141,26 @@ export class WebGpuBackend implements Backend {
     layout.scatterAddStrided(this.ctx, dst, src, view);
   }
 
+  concatFlat(parts: readonly Storage[]): Storage {
+    const out = this.alloc(parts.reduce((n, p) => n + p.size, 0));
+    let at = 0;
+    for (const p of parts) {
+      if (p.size > 0) this.rt.copy(buf(p), out.buffer, p.size * 4, 0, at * 4);
+      at += p.size;
+    }
+    return out;
+  }
+
+  sliceFlat(src: Storage, offset: number, count: number): Storage {
+    const out = this.alloc(count);
+    this.copyRange(out, 0, src, offset, count);
+    return out;
+  }
+
+  copyRange(dst: Storage, dstOffset: number, src: Storage, srcOffset: number, count: number): void {
+    if (count > 0) this.rt.copy(buf(src), buf(dst), count * 4, srcOffset * 4, dstOffset * 4);
+  }
+
   reduce(op: ReduceOp, x: Storage, outer: number, size: number, inner: number): Storage {
     return reduce.reduce(this.ctx, op, x, outer, size, inner);
   }

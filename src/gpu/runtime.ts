@@ -17,6 +17,8 @@ export interface RuntimeCounters {
   dispatches: number;
   readbacks: number;
   uploads: number;
+  /** Buffer-to-buffer copies recorded (no kernel, but each one breaks the compute pass). */
+  copies: number;
 }
 
 export interface RuntimeStats extends PoolStats, RuntimeCounters {
@@ -32,7 +34,13 @@ export interface RuntimeOptions {
 export class GpuRuntime {
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
-  readonly counters: RuntimeCounters = { submits: 0, dispatches: 0, readbacks: 0, uploads: 0 };
+  readonly counters: RuntimeCounters = {
+    submits: 0,
+    dispatches: 0,
+    readbacks: 0,
+    uploads: 0,
+    copies: 0,
+  };
   /** Dispatches per kernel name since the runtime was made: where a step's dispatches go. */
   readonly dispatchesByKernel = new Map<string, number>();
   private encoder: GPUCommandEncoder | null = null;
@@ -124,6 +132,7 @@ export class GpuRuntime {
     const [from, fromOffset] = resolve(src, srcOffset);
     const [to, toOffset] = resolve(dst, dstOffset);
     this.openEncoder().copyBufferToBuffer(from, fromOffset, to, toOffset, bytes);
+    this.counters.copies++;
   }
 
   /** Write host data into a buffer. Pending work is submitted first so the write cannot overtake it. */

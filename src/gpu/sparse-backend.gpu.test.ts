@@ -77,12 +77,12 @@ describe('masked products, GPU vs CPU reference', () => {
         const c = up(cpuBackend);
         const read = (st: Storage | null) => gpu.read(st!);
         const want = {
-          y: cpuSparse.maskedLinearForward(c.x, c.w, c.m, s),
-          ...cpuSparse.maskedLinearBackward(c.dy, c.x, c.w, c.m, s, {
+          y: cpuSparse.maskedLinearForward({ x: c.x, w: c.w, mask: c.m, shape: s }),
+          ...cpuSparse.maskedLinearBackward({ x: c.x, w: c.w, mask: c.m, shape: s }, c.dy, {
             input: true,
             weight: 'masked',
           }),
-          dense: cpuSparse.maskedLinearBackward(c.dy, c.x, c.w, c.m, s, {
+          dense: cpuSparse.maskedLinearBackward({ x: c.x, w: c.w, mask: c.m, shape: s }, c.dy, {
             input: false,
             weight: 'dense',
           }).dw,
@@ -93,12 +93,12 @@ describe('masked products, GPU vs CPU reference', () => {
         const wantDense = await cpuBackend.read(want.dense!);
 
         // Masked-dense path.
-        const y = sparse.maskedLinearForward(g.x, g.w, g.m, s);
-        const grads = sparse.maskedLinearBackward(g.dy, g.x, g.w, g.m, s, {
+        const y = sparse.maskedLinearForward({ x: g.x, w: g.w, mask: g.m, shape: s });
+        const grads = sparse.maskedLinearBackward({ x: g.x, w: g.w, mask: g.m, shape: s }, g.dy, {
           input: true,
           weight: 'masked',
         });
-        const dense = sparse.maskedLinearBackward(g.dy, g.x, g.w, g.m, s, {
+        const dense = sparse.maskedLinearBackward({ x: g.x, w: g.w, mask: g.m, shape: s }, g.dy, {
           input: false,
           weight: 'dense',
         });
@@ -109,9 +109,15 @@ describe('masked products, GPU vs CPU reference', () => {
         expectClose(await read(dense.dw), wantDense, { ...tol(s.batch), label: 'dense dw' });
 
         // Compressed path: the same numbers (it must also equal the masked-dense path).
-        const csr = sparse.csrBuild(g.w, g.m, s.outFeatures, s.inFeatures, active);
-        const cy = sparse.csrLinearForward(g.x, csr, s.batch);
-        const cg = sparse.csrLinearBackward(g.dy, g.x, csr, s.batch, {
+        const csr = sparse.csrBuild({
+          w: g.w,
+          mask: g.m,
+          rows: s.outFeatures,
+          cols: s.inFeatures,
+          nnz: active,
+        });
+        const cy = sparse.csrLinearForward({ x: g.x, csr, batch: s.batch });
+        const cg = sparse.csrLinearBackward({ x: g.x, csr, batch: s.batch }, g.dy, {
           input: true,
           weight: 'masked',
         });
@@ -131,12 +137,22 @@ describe('masked products, GPU vs CPU reference', () => {
         expect(cdw.every((v, i) => mask[i] === 1 || v === 0)).toBe(true);
 
         // The CPU reference's own compressed path agrees with its dense definition.
-        const ccsr = cpuSparse.csrBuild(c.w, c.m, s.outFeatures, s.inFeatures, active);
-        expectClose(await cpuBackend.read(cpuSparse.csrLinearForward(c.x, ccsr, s.batch)), wantY, {
-          atol: 1e-12,
-          label: 'cpu csr y',
+        const ccsr = cpuSparse.csrBuild({
+          w: c.w,
+          mask: c.m,
+          rows: s.outFeatures,
+          cols: s.inFeatures,
+          nnz: active,
         });
-        const ccg = cpuSparse.csrLinearBackward(c.dy, c.x, ccsr, s.batch, {
+        expectClose(
+          await cpuBackend.read(cpuSparse.csrLinearForward({ x: c.x, csr: ccsr, batch: s.batch })),
+          wantY,
+          {
+            atol: 1e-12,
+            label: 'cpu csr y',
+          },
+        );
+        const ccg = cpuSparse.csrLinearBackward({ x: c.x, csr: ccsr, batch: s.batch }, c.dy, {
           input: true,
           weight: 'masked',
         });
@@ -160,14 +176,20 @@ describe('compressed index built on the GPU', () => {
       const { gpu, sparse } = await setup();
       const { mask, active } = makeMask(rows, cols, density, rows * 7 + cols);
       const w = randomValues(rows * cols, 2);
-      const g = sparse.csrBuild(gpu.upload(w), gpu.upload(mask), rows, cols, active);
-      const c = cpuSparse.csrBuild(
-        cpuBackend.upload(w),
-        cpuBackend.upload(mask),
+      const g = sparse.csrBuild({
+        w: gpu.upload(w),
+        mask: gpu.upload(mask),
         rows,
         cols,
-        active,
-      );
+        nnz: active,
+      });
+      const c = cpuSparse.csrBuild({
+        w: cpuBackend.upload(w),
+        mask: cpuBackend.upload(mask),
+        rows,
+        cols,
+        nnz: active,
+      });
       // Index storages hold u32 on the GPU and integer floats on the CPU.
       const u32 = async (st: Storage) => Array.from(new Uint32Array((await gpu.read(st)).buffer));
       const f = async (st: Storage) => Array.from(await cpuBackend.read(st));
@@ -194,27 +216,27 @@ describe('compressed values follow the weight', () => {
     const { mask, active } = makeMask(s.outFeatures, s.inFeatures, 0.3, 4);
     const m = gpu.upload(mask);
     const x = gpu.upload(randomValues(s.batch * s.inFeatures, 6));
-    const csr = sparse.csrBuild(
-      gpu.upload(randomValues(n, 1)),
-      m,
-      s.outFeatures,
-      s.inFeatures,
-      active,
-    );
+    const csr = sparse.csrBuild({
+      w: gpu.upload(randomValues(n, 1)),
+      mask: m,
+      rows: s.outFeatures,
+      cols: s.inFeatures,
+      nnz: active,
+    });
     const w2 = gpu.upload(randomValues(n, 2));
     sparse.csrRefreshValues(csr, w2);
-    const got = await gpu.read(sparse.csrLinearForward(x, csr, s.batch));
-    const want = await gpu.read(sparse.maskedLinearForward(x, w2, m, s));
+    const got = await gpu.read(sparse.csrLinearForward({ x, csr, batch: s.batch }));
+    const want = await gpu.read(sparse.maskedLinearForward({ x, w: w2, mask: m, shape: s }));
     expectClose(got, want, { ...tol(s.inFeatures), label: 'refreshed y' });
     // Without the refresh the old values would give a different answer: the check can fail.
-    const stale = sparse.csrBuild(
-      gpu.upload(randomValues(n, 1)),
-      m,
-      s.outFeatures,
-      s.inFeatures,
-      active,
-    );
-    const old = await gpu.read(sparse.csrLinearForward(x, stale, s.batch));
+    const stale = sparse.csrBuild({
+      w: gpu.upload(randomValues(n, 1)),
+      mask: m,
+      rows: s.outFeatures,
+      cols: s.inFeatures,
+      nnz: active,
+    });
+    const old = await gpu.read(sparse.csrLinearForward({ x, csr: stale, batch: s.batch }));
     expect(() => expectClose(old, want, tol(s.inFeatures))).toThrow();
   });
 
@@ -225,31 +247,33 @@ describe('compressed values follow the weight', () => {
     const w = randomValues(s.inFeatures * s.outFeatures, 12);
     const x = randomValues(s.batch * s.inFeatures, 13);
     const dy = randomValues(s.batch * s.outFeatures, 14);
-    const csr = sparse.csrBuild(
-      gpu.upload(w),
-      gpu.upload(mask),
-      s.outFeatures,
-      s.inFeatures,
-      active,
-    );
+    const csr = sparse.csrBuild({
+      w: gpu.upload(w),
+      mask: gpu.upload(mask),
+      rows: s.outFeatures,
+      cols: s.inFeatures,
+      nnz: active,
+    });
     const gx = gpu.upload(x);
-    const got = sparse.csrLinearBackward(gpu.upload(dy), gx, csr, s.batch, {
+    const got = sparse.csrLinearBackward({ x: gx, csr, batch: s.batch }, gpu.upload(dy), {
       input: true,
       weight: 'masked',
     });
     const cm = cpuBackend.upload(mask);
     const want = cpuSparse.maskedLinearBackward(
+      { x: cpuBackend.upload(x), w: cpuBackend.upload(w), mask: cm, shape: s },
       cpuBackend.upload(dy),
-      cpuBackend.upload(x),
-      cpuBackend.upload(w),
-      cm,
-      s,
       { input: true, weight: 'masked' },
     );
     expectClose(
-      await gpu.read(sparse.csrLinearForward(gx, csr, s.batch)),
+      await gpu.read(sparse.csrLinearForward({ x: gx, csr, batch: s.batch })),
       await cpuBackend.read(
-        cpuSparse.maskedLinearForward(cpuBackend.upload(x), cpuBackend.upload(w), cm, s),
+        cpuSparse.maskedLinearForward({
+          x: cpuBackend.upload(x),
+          w: cpuBackend.upload(w),
+          mask: cm,
+          shape: s,
+        }),
       ),
       tol(s.inFeatures),
     );
@@ -278,33 +302,37 @@ describe('every workgroup shape of the compressed product', () => {
         const w = randomValues(s.inFeatures * s.outFeatures, 21);
         const x = randomValues(s.batch * s.inFeatures, 22);
         const dy = randomValues(s.batch * s.outFeatures, 23);
-        const csr = sparse.csrBuild(
-          gpu.upload(w),
-          gpu.upload(mask),
-          s.outFeatures,
-          s.inFeatures,
-          active,
+        const csr = sparse.csrBuild({
+          w: gpu.upload(w),
+          mask: gpu.upload(mask),
+          rows: s.outFeatures,
+          cols: s.inFeatures,
+          nnz: active,
+        });
+        const y = await gpu.read(
+          sparse.csrLinearForward({ x: gpu.upload(x), csr, batch: s.batch }),
         );
-        const y = await gpu.read(sparse.csrLinearForward(gpu.upload(x), csr, s.batch));
         const dx = await gpu.read(
-          sparse.csrLinearBackward(gpu.upload(dy), gpu.upload(x), csr, s.batch, {
+          sparse.csrLinearBackward({ x: gpu.upload(x), csr, batch: s.batch }, gpu.upload(dy), {
             input: true,
             weight: 'none',
           }).dx!,
         );
         const c = { w: cpuBackend.upload(w), m: cpuBackend.upload(mask) };
         const want = cpuSparse.maskedLinearBackward(
+          { x: cpuBackend.upload(x), w: c.w, mask: c.m, shape: s },
           cpuBackend.upload(dy),
-          cpuBackend.upload(x),
-          c.w,
-          c.m,
-          s,
           {
             input: true,
             weight: 'none',
           },
         );
-        const wantY = cpuSparse.maskedLinearForward(cpuBackend.upload(x), c.w, c.m, s);
+        const wantY = cpuSparse.maskedLinearForward({
+          x: cpuBackend.upload(x),
+          w: c.w,
+          mask: c.m,
+          shape: s,
+        });
         expectClose(y, await cpuBackend.read(wantY), { ...tol(s.inFeatures), label: 'y' });
         expectClose(dx, await cpuBackend.read(want.dx!), { ...tol(s.outFeatures), label: 'dx' });
         sparse.csrRelease(csr);

@@ -6,10 +6,13 @@ import { isSoftwareAdapter } from '../common/adapter';
 import { SiftError } from '../common/errors';
 import type { MatmulPlan, Storage } from '../tensor/backend';
 import type {
+  CsrBuildPlan,
+  CsrLinearPlan,
   CsrWeight,
   LinearGradRequest,
   LinearGrads,
   LinearShape,
+  MaskedLinearPlan,
   RegrowRequest,
   SparseBackend,
 } from '../tensor/sparse-backend';
@@ -108,7 +111,7 @@ export class WebGpuSparseBackend implements SparseBackend {
     return next;
   }
 
-  maskedLinearForward(x: Storage, w: Storage, mask: Storage, s: LinearShape): Storage {
+  maskedLinearForward({ x, w, mask, shape: s }: MaskedLinearPlan): Storage {
     const wm = this.maskApply(w, mask);
     const y = this.ctx.alloc(s.batch * s.outFeatures, 'linear.y');
     // y (B, N) = x (B, K) @ wm (N, K)^T
@@ -124,11 +127,8 @@ export class WebGpuSparseBackend implements SparseBackend {
   }
 
   maskedLinearBackward(
+    { x, w, mask, shape: s }: MaskedLinearPlan,
     dy: Storage,
-    x: Storage,
-    w: Storage,
-    mask: Storage,
-    s: LinearShape,
     want: LinearGradRequest,
   ): LinearGrads {
     const { rt } = this.ctx;
@@ -172,7 +172,7 @@ export class WebGpuSparseBackend implements SparseBackend {
     return dw;
   }
 
-  csrBuild(w: Storage, mask: Storage, rows: number, cols: number, nnz: number): CsrWeight {
+  csrBuild({ w, mask, rows, cols, nnz }: CsrBuildPlan): CsrWeight {
     if (mask.size !== rows * cols || w.size !== rows * cols) {
       throw new SiftError(
         'SHAPE_MISMATCH',
@@ -238,7 +238,7 @@ export class WebGpuSparseBackend implements SparseBackend {
     }
   }
 
-  csrLinearForward(x: Storage, csr: CsrWeight, batch: number): Storage {
+  csrLinearForward({ x, csr, batch }: CsrLinearPlan): Storage {
     const y = this.ctx.alloc(batch * csr.rows, 'csr.y');
     const xT = transposePad4(this.ctx, buf(x), batch, csr.cols);
     csrMatmulRows(
@@ -257,10 +257,8 @@ export class WebGpuSparseBackend implements SparseBackend {
   }
 
   csrLinearBackward(
+    { x, csr, batch }: CsrLinearPlan,
     dy: Storage,
-    x: Storage,
-    csr: CsrWeight,
-    batch: number,
     want: LinearGradRequest,
   ): LinearGrads {
     const { rt } = this.ctx;

@@ -9,7 +9,15 @@ import { Conv2d } from '../nn/conv2d';
 import { Linear } from '../nn/linear';
 import { Module } from '../nn/module';
 import { BatchNorm2d, LayerNorm } from '../nn/norm';
+import { SiftError } from '../common/errors';
 import { add, relu } from '../ops/elementwise';
+import {
+  parallelConv2d,
+  parallelLinear,
+  type BranchBatchNorms,
+  type ParallelBranches,
+} from '../ops/parallel';
+import type { SparseGroupState } from '../ops/sparse';
 import type { LayerSpec, NormLayer, WeightLayer } from '../spec/model-spec';
 import { isWeightLayer, weightShape } from '../spec/model-spec';
 import type { LayerPlan } from '../sparse/transforms/plan';
@@ -26,6 +34,8 @@ export interface SparseWeight {
   /** (rows, cols) of the mask: conv (Cout, Cin*k*k), linear (out, in). */
   rows: number;
   cols: number;
+  /** Set when the weight runs stacked with others as one product (Sparse Parallel's branches). */
+  group?: SparseGroupHandle;
 }
 
 /** Anything with a forward pass: layers and units alike. */
@@ -77,33 +87,80 @@ export function buildNorm(layer: NormLayer, backend: Backend): UnitModule {
     : new LayerNorm(backend, layer.features);
 }
 
-/** Sparse Parallel: y = sum_j norm_j(branch_j(x)). */
+/**
+ * Where a group of sparse weights that run as one stacked product (Sparse Parallel's branches)
+ * receives its runtime state; shared by the group's SparseWeight entries.
+ */
+export interface SparseGroupHandle {
+  state: SparseGroupState | null;
+}
+
+/**
+ * Sparse Parallel: y = sum_j norm_j(branch_j(x)), grouped into one product and one norm pass
+ * (ops/parallel.ts). Parameters, masks and names stay per branch, so exports, RigL and the
+ * optimiser see exactly the n separate layers; only the arithmetic is grouped.
+ */
 class ParallelUnit extends Module implements Forward {
-  private readonly branches: UnitModule[] = [];
-  private readonly norms: (UnitModule | null)[] = [];
+  private readonly branches: (Conv2d | Linear)[] = [];
+  private readonly norms: (BatchNorm2d | LayerNorm)[] = [];
+  private readonly group: SparseGroupHandle = { state: null };
 
   constructor(pieces: Map<string, LayerSpec>, ctx: BuildContext) {
     super();
+    const before = ctx.sparseWeights.length;
     for (let j = 0; pieces.has(`branches.${j}`); j++) {
-      const branch = pieces.get(`branches.${j}`)!;
+      const spec = pieces.get(`branches.${j}`) as WeightLayer;
+      const norm = pieces.get(`norms.${j}`) as NormLayer | undefined;
+      if (!norm || (spec.kind === 'conv2d' && norm.kind !== 'batchnorm2d')) {
+        throw new SiftError(
+          'INVALID_ARGUMENT',
+          `${spec.name}: a parallel branch needs a norm after it (a batch norm after a conv)`,
+        );
+      }
       this.branches.push(
-        this.addModule(`branches.${j}`, buildWeightLayer(branch as WeightLayer, ctx)),
+        this.addModule(`branches.${j}`, buildWeightLayer(spec, ctx) as Conv2d | Linear),
       );
-      const norm = pieces.get(`norms.${j}`);
       this.norms.push(
-        norm ? this.addModule(`norms.${j}`, buildNorm(norm as NormLayer, ctx.backend)) : null,
+        this.addModule(`norms.${j}`, buildNorm(norm, ctx.backend) as BatchNorm2d | LayerNorm),
       );
     }
+    for (const w of ctx.sparseWeights.slice(before)) w.group = this.group;
   }
 
   forward(x: Tensor): Tensor {
-    let y: Tensor | null = null;
-    this.branches.forEach((branch, j) => {
-      const bj = branch.forward(x);
-      const out = this.norms[j]?.forward(bj) ?? bj;
-      y = y ? add(y, out) : out;
-    });
-    return y!;
+    const first = this.branches[0];
+    const norms =
+      first instanceof Conv2d
+        ? this.batchNorms()
+        : {
+            kind: 'layernorm' as const,
+            gammas: this.norms.map((m) => m.weight),
+            betas: this.norms.map((m) => m.bias),
+            eps: this.norms[0].eps,
+          };
+    const branches: ParallelBranches = {
+      weights: this.branches.map((b) => b.weight),
+      biases: first.bias ? this.branches.map((b) => b.bias!) : null,
+      norms,
+      group: this.group.state,
+    };
+    return first instanceof Conv2d
+      ? parallelConv2d(x, branches, { stride: first.stride, padding: first.padding })
+      : parallelLinear(x, branches);
+  }
+
+  private batchNorms(): BranchBatchNorms {
+    const norms = this.norms as BatchNorm2d[];
+    return {
+      kind: 'batchnorm',
+      gammas: norms.map((m) => m.weight),
+      betas: norms.map((m) => m.bias),
+      runningMeans: norms.map((m) => m.runningMean),
+      runningVars: norms.map((m) => m.runningVar),
+      training: this.training,
+      momentum: norms[0].momentum,
+      eps: norms[0].eps,
+    };
   }
 }
 

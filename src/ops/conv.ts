@@ -118,10 +118,11 @@ export function conv2d(
   const csr = sparse ? currentCsr(sparse, weight) : null;
   let out: Tensor;
   if (sparse && csr) {
-    const y2 = new Tensor(be, sparse.sparse.csrLinearForward(cols.storage, csr, rows), [
-      rows,
-      outChannels,
-    ]);
+    const y2 = new Tensor(
+      be,
+      sparse.sparse.csrLinearForward({ x: cols.storage, csr, batch: rows }),
+      [rows, outChannels],
+    );
     out = new Tensor(be, be.gatherStrided(y2.storage, rowsToNchw(plan, outChannels)), [
       N,
       outChannels,
@@ -172,10 +173,8 @@ export function conv2d(
       const colsAgain = weight.requiresGrad ? be.im2col(x.storage, plan) : null;
       // The x operand is only read for a weight gradient; without one any storage will do.
       const grads = sparse.sparse.csrLinearBackward(
+        { x: colsAgain ?? g2.storage, csr, batch: rows },
         g2.storage,
-        colsAgain ?? g2.storage,
-        csr,
-        rows,
         {
           input: x.requiresGrad,
           weight: weightGradKind(sparse, weight),

@@ -120,6 +120,18 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   }
   const shape = [...first.shape];
   shape[ax] = xs.reduce((n, x) => n + x.shape[ax], 0);
+  const b = first.backend;
+  if (sizeOf(shape.slice(0, ax)) === 1) {
+    // Every piece is one contiguous block of the output: buffer copies, no kernel.
+    const out = new Tensor(b, b.concatFlat(xs.map((x) => x.storage)), shape);
+    const offsets: number[] = [];
+    xs.reduce((at, x) => (offsets.push(at), at + x.size), 0);
+    return record(out, 'concat', xs, (g) =>
+      xs.map((x, i) =>
+        x.requiresGrad ? new Tensor(b, b.sliceFlat(g.storage, offsets[i], x.size), x.shape) : null,
+      ),
+    );
+  }
   const strides = contiguousStrides(shape);
   let start = 0;
   const views: StridedView[] = xs.map((x) => {
@@ -128,7 +140,6 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
     return view;
   });
   // Each piece lands in its own region of a zeroed output, so the scatter-add is a plain copy.
-  const b = first.backend;
   const out = new Tensor(b, b.zeros(sizeOf(shape)), shape);
   xs.forEach((x, i) => b.scatterAddStrided(out.storage, x.storage, views[i]));
   return record(out, 'concat', xs, (g) =>

@@ -1,10 +1,11 @@
 // Products with a sparse weight on the zero-skipping path (src/tensor/sparse-backend.ts): the
 // masked weight compressed to CSR/CSC, rebuilt when the mask changes and refreshed from W before
 // each forward. Used by nn.Linear and nn.Conv2d when their weight has a SparseWeightState.
-import type { Mask } from '../sparse/mask';
+import { Mask } from '../sparse/mask';
 import type { CsrWeight, SparseBackend, WeightGradKind } from '../tensor/sparse-backend';
 import { record } from '../tensor/tape';
 import { Tensor } from '../tensor/tensor';
+import { concat } from './shape';
 
 /** Runtime state of one sparsified weight on the compressed path. */
 export interface SparseWeightState {
@@ -22,13 +23,13 @@ export function currentCsr(state: SparseWeightState, weight: Tensor): CsrWeight 
   const { sparse, mask } = state;
   if (!state.csr || state.builtForVersion !== mask.version) {
     if (state.csr) sparse.csrRelease(state.csr);
-    state.csr = sparse.csrBuild(
-      weight.storage,
-      mask.storage,
-      mask.rows,
-      mask.cols,
-      mask.activeCount,
-    );
+    state.csr = sparse.csrBuild({
+      w: weight.storage,
+      mask: mask.storage,
+      rows: mask.rows,
+      cols: mask.cols,
+      nnz: mask.activeCount,
+    });
     state.builtForVersion = mask.version;
   } else {
     sparse.csrRefreshValues(state.csr, weight.storage);
@@ -52,12 +53,94 @@ export function sparseLinear(x: Tensor, weight: Tensor, state: SparseWeightState
   const be = x.backend;
   const rows = x.shape[0];
   const csr = currentCsr(state, weight);
-  const out = new Tensor(be, state.sparse.csrLinearForward(x.storage, csr, rows), [rows, csr.rows]);
+  const out = new Tensor(be, state.sparse.csrLinearForward({ x: x.storage, csr, batch: rows }), [
+    rows,
+    csr.rows,
+  ]);
   return record(out, 'sparse-linear', [x, weight], (g) => {
-    const { dx, dw } = state.sparse.csrLinearBackward(g.storage, x.storage, csr, rows, {
-      input: x.requiresGrad,
-      weight: weightGradKind(state, weight),
-    });
+    const { dx, dw } = state.sparse.csrLinearBackward(
+      { x: x.storage, csr, batch: rows },
+      g.storage,
+      {
+        input: x.requiresGrad,
+        weight: weightGradKind(state, weight),
+      },
+    );
     return [dx && new Tensor(be, dx, x.shape), dw && new Tensor(be, dw, weight.shape)];
   });
+}
+
+/**
+ * Runtime state of a group of equally shaped sparse weights that run as one stacked product
+ * (Sparse Parallel's branches). Masks stay per weight, so RigL keeps each branch's exact count;
+ * the product sees them end to end as one (n * rows, cols) mask, rebuilt by buffer copies only
+ * when a branch mask changes.
+ */
+export interface SparseGroupState {
+  sparse: SparseBackend;
+  masks: readonly Mask[];
+  /** Run the stacked product on the compressed path (else masked dense). */
+  compressed: boolean;
+  /** The masks end to end and the versions they were stacked from; null before first use. */
+  stacked: { mask: Mask; versions: number[]; csr: SparseWeightState | null } | null;
+  /** As SparseWeightState.wantDenseGrad, for every weight of the group. */
+  wantDenseGrad: boolean;
+}
+
+function stackedOf(
+  group: SparseGroupState,
+  weight: Tensor,
+): NonNullable<SparseGroupState['stacked']> {
+  const be = weight.backend;
+  const { masks } = group;
+  const current = group.stacked;
+  if (current && masks.every((m, i) => m.version === current.versions[i])) return current;
+  const storage = be.concatFlat(masks.map((m) => m.storage));
+  const active = masks.reduce((n, m) => n + m.activeCount, 0);
+  const versions = masks.map((m) => m.version);
+  if (current) {
+    // replace() bumps the version, so the compressed index is rebuilt on its next use.
+    be.release(current.mask.replace(storage, active));
+    current.versions = versions;
+    return current;
+  }
+  const mask = new Mask(storage, masks.length * masks[0].rows, masks[0].cols, active);
+  const csr: SparseWeightState | null = group.compressed
+    ? { sparse: group.sparse, mask, csr: null, builtForVersion: -1, wantDenseGrad: false }
+    : null;
+  group.stacked = { mask, versions, csr };
+  return group.stacked;
+}
+
+export function releaseSparseGroup(group: SparseGroupState): void {
+  if (!group.stacked) return;
+  if (group.stacked.csr) releaseSparseState(group.stacked.csr);
+  group.sparse.release(group.stacked.mask.storage);
+  group.stacked = null;
+}
+
+/**
+ * The group's weights stacked along dim 0 (buffer copies). Its gradient is masked by the stacked
+ * mask in one pass before it is split back to the branches, unless RigL asked for the dense one;
+ * on the compressed path the returned state makes the product itself produce it masked (SDDMM).
+ */
+export function stackSparseWeights(
+  weights: readonly Tensor[],
+  group: SparseGroupState | null,
+): { weight: Tensor; compressed: SparseWeightState | null } {
+  const stackedW = concat(weights, 0);
+  if (!group) return { weight: stackedW, compressed: null };
+  const stacked = stackedOf(group, stackedW);
+  if (stacked.csr) {
+    stacked.csr.wantDenseGrad = group.wantDenseGrad;
+    return { weight: stackedW, compressed: stacked.csr };
+  }
+  const mask = stacked.mask;
+  const be = stackedW.backend;
+  const out = record(stackedW.view(stackedW.shape), 'mask-gradient', [stackedW], (g) => [
+    group.wantDenseGrad
+      ? g.view(g.shape)
+      : new Tensor(be, group.sparse.maskApply(g.storage, mask.storage), g.shape),
+  ]);
+  return { weight: out, compressed: null };
 }

@@ -93,6 +93,21 @@ export class CpuBackend implements Backend {
   scatterAddStrided(dst: Storage, src: Storage, view: StridedView): void {
     layout.scatterAddStrided(dst, src, view);
   }
+  concatFlat(parts: readonly Storage[]): Storage {
+    const out = new Float64Array(parts.reduce((n, p) => n + p.size, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(cpu(p), at);
+      at += p.size;
+    }
+    return wrap(out);
+  }
+  sliceFlat(src: Storage, offset: number, count: number): Storage {
+    return wrap(cpu(src).slice(offset, offset + count));
+  }
+  copyRange(dst: Storage, dstOffset: number, src: Storage, srcOffset: number, count: number): void {
+    cpu(dst).set(cpu(src).subarray(srcOffset, srcOffset + count), dstOffset);
+  }
   reduce(op: ReduceOp, x: Storage, outer: number, size: number, inner: number): Storage {
     return reduce.reduce(op, x, outer, size, inner);
   }

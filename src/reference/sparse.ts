@@ -4,10 +4,13 @@
 import { randomU32 } from '../common/rng';
 import type { Storage } from '../tensor/backend';
 import type {
+  CsrBuildPlan,
+  CsrLinearPlan,
   CsrWeight,
   LinearGradRequest,
   LinearGrads,
   LinearShape,
+  MaskedLinearPlan,
   RegrowRequest,
   SparseBackend,
 } from '../tensor/sparse-backend';
@@ -114,18 +117,15 @@ export class CpuSparseBackend implements SparseBackend {
     return wrap(Float64Array.from(keep, (k, i) => k | grow[i]));
   }
 
-  maskedLinearForward(x: Storage, w: Storage, mask: Storage, s: LinearShape): Storage {
+  maskedLinearForward({ x, w, mask, shape: s }: MaskedLinearPlan): Storage {
     return wrap(
       linearMatmulNT(cpu(x), masked(cpu(w), cpu(mask)), s.batch, s.outFeatures, s.inFeatures),
     );
   }
 
   maskedLinearBackward(
+    { x, w, mask, shape: s }: MaskedLinearPlan,
     dy: Storage,
-    x: Storage,
-    w: Storage,
-    mask: Storage,
-    s: LinearShape,
     want: LinearGradRequest,
   ): LinearGrads {
     const dyv = cpu(dy);
@@ -152,7 +152,7 @@ export class CpuSparseBackend implements SparseBackend {
     return { dx, dw };
   }
 
-  csrBuild(w: Storage, mask: Storage, rows: number, cols: number, nnz: number): CsrWeight {
+  csrBuild({ w, mask, rows, cols, nnz }: CsrBuildPlan): CsrWeight {
     const m = cpu(mask);
     const rowPtr = new Float64Array(rows + 1);
     const colIdx: number[] = [];
@@ -210,7 +210,7 @@ export class CpuSparseBackend implements SparseBackend {
 
   csrRelease(): void {}
 
-  csrLinearForward(x: Storage, csr: CsrWeight, batch: number): Storage {
+  csrLinearForward({ x, csr, batch }: CsrLinearPlan): Storage {
     return wrap(
       spmmRows(
         cpu(x),
@@ -225,10 +225,8 @@ export class CpuSparseBackend implements SparseBackend {
   }
 
   csrLinearBackward(
+    { x, csr, batch }: CsrLinearPlan,
     dy: Storage,
-    x: Storage,
-    csr: CsrWeight,
-    batch: number,
     want: LinearGradRequest,
   ): LinearGrads {
     const dyv = cpu(dy);

@@ -247,6 +247,12 @@ export interface Backend {
   gatherStrided(src: Storage, view: StridedView): Storage;
   /** The adjoint of gatherStrided: dst[offset + idx . strides] += src[idx], in place. */
   scatterAddStrided(dst: Storage, src: Storage, view: StridedView): void;
+  /** The parts laid end to end in one new storage (buffer copies, no kernel). */
+  concatFlat(parts: readonly Storage[]): Storage;
+  /** A new storage holding src[offset, offset + count) (a buffer copy, no kernel). */
+  sliceFlat(src: Storage, offset: number, count: number): Storage;
+  /** In place: dst[dstOffset + i] = src[srcOffset + i] for i < count (a buffer copy, no kernel). */
+  copyRange(dst: Storage, dstOffset: number, src: Storage, srcOffset: number, count: number): void;
 
   // reductions over the middle axis of (outer, reduce, inner)
   reduce(op: ReduceOp, x: Storage, outer: number, reduce: number, inner: number): Storage;

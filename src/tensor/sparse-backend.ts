@@ -20,6 +20,30 @@ export interface LinearShape {
   outFeatures: number;
 }
 
+/** One masked-dense product: x (batch, inFeatures), W and its mask (outFeatures, inFeatures). */
+export interface MaskedLinearPlan {
+  x: Storage;
+  w: Storage;
+  mask: Storage;
+  shape: LinearShape;
+}
+
+/** W*M to compress: rows = outFeatures, cols = inFeatures, nnz = the mask's active count. */
+export interface CsrBuildPlan {
+  w: Storage;
+  mask: Storage;
+  rows: number;
+  cols: number;
+  nnz: number;
+}
+
+/** One compressed product: x (batch, csr.cols) against the compressed weight. */
+export interface CsrLinearPlan {
+  x: Storage;
+  csr: CsrWeight;
+  batch: number;
+}
+
 /** Which weight gradient a backward pass should produce. */
 export type WeightGradKind =
   /** (dy^T x) * M: the gradient the optimiser sees every step. */
@@ -110,31 +134,18 @@ export interface SparseBackend {
 
   // masked dense path: W*M materialised, then the dense matmul
   /** y (batch, out) = x (batch, in) @ (W*M)^T. */
-  maskedLinearForward(x: Storage, w: Storage, mask: Storage, shape: LinearShape): Storage;
+  maskedLinearForward(p: MaskedLinearPlan): Storage;
   /** dx = dy (W*M); dw = (dy^T x) * M or dy^T x. */
-  maskedLinearBackward(
-    dy: Storage,
-    x: Storage,
-    w: Storage,
-    mask: Storage,
-    shape: LinearShape,
-    want: LinearGradRequest,
-  ): LinearGrads;
+  maskedLinearBackward(p: MaskedLinearPlan, dy: Storage, want: LinearGradRequest): LinearGrads;
 
   // zero-skipping path: work proportional to the active count
-  /** Compress W*M (rows = outFeatures, cols = inFeatures); nnz must equal the mask's active count. */
-  csrBuild(w: Storage, mask: Storage, rows: number, cols: number, nnz: number): CsrWeight;
+  /** Compress W*M; nnz must equal the mask's active count. */
+  csrBuild(p: CsrBuildPlan): CsrWeight;
   /** Gather the current W into the compressed values (both orientations); the index is unchanged. */
   csrRefreshValues(csr: CsrWeight, w: Storage): void;
   csrRelease(csr: CsrWeight): void;
   /** y (batch, rows) = x (batch, cols) @ S^T, S the compressed W*M. */
-  csrLinearForward(x: Storage, csr: CsrWeight, batch: number): Storage;
+  csrLinearForward(p: CsrLinearPlan): Storage;
   /** dx = dy S; dw = (dy^T x) at the mask's positions only (SDDMM), zeros elsewhere, or dense. */
-  csrLinearBackward(
-    dy: Storage,
-    x: Storage,
-    csr: CsrWeight,
-    batch: number,
-    want: LinearGradRequest,
-  ): LinearGrads;
+  csrLinearBackward(p: CsrLinearPlan, dy: Storage, want: LinearGradRequest): LinearGrads;
 }

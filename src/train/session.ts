@@ -245,6 +245,8 @@ export class TrainingSession {
     scope(() => {
       model.module.train();
       const x = tensor(backend, batch.inputs, batch.inputShape);
+      // Both uploads before any kernel: an upload flushes the work recorded so far, and a step
+      // is one submit. The labels are checked against the logits' width before they are used.
       const y = tensor(backend, batch.targets, [batch.targets.length]);
       const logits = model.forward(x);
       checkBatchLabels(batch, logits);

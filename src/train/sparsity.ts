@@ -10,10 +10,15 @@ import { dropFraction, dstSchedule, isUpdateStep, type DstSchedule } from '../sp
 import { rigLUpdate } from '../sparse/dst/rigl';
 import { setSeed, setUpdate } from '../sparse/dst/set';
 import type { SparseBackend } from '../tensor/sparse-backend';
-import { releaseSparseState, type SparseWeightState } from '../ops/sparse';
+import {
+  releaseSparseGroup,
+  releaseSparseState,
+  type SparseGroupState,
+  type SparseWeightState,
+} from '../ops/sparse';
 import { chooseLinearKernel, type KernelProfile } from '../sparse/kernel-choice';
 import { weightShape } from '../spec/model-spec';
-import type { SparseWeight } from '../models/units';
+import type { SparseGroupHandle, SparseWeight } from '../models/units';
 import type { LayerMaskStats } from './metrics';
 import type { SparsityHooks } from './session';
 import { randomU32 } from '../common/rng';
@@ -23,6 +28,10 @@ interface Entry {
   mask: Mask;
   /** Set when this weight runs on the compressed zero-skipping path. */
   state: SparseWeightState | null;
+  /** Set when this weight runs stacked with others (Sparse Parallel's branches). */
+  group: SparseGroupState | null;
+  /** The mask version the weight and its optimiser state were last masked for. */
+  maskedForVersion: number;
 }
 
 /** Rows of the product a weight takes part in, per batch (what kernel choice is measured on). */
@@ -33,6 +42,7 @@ function productRows(w: SparseWeight, batchSize: number): number {
 
 export class SparsityController implements SparsityHooks {
   readonly entries: Entry[];
+  private readonly groups: { handle: SparseGroupHandle; state: SparseGroupState }[];
   private readonly schedule: DstSchedule;
   private optimizer: Optimizer | null = null;
 
@@ -68,11 +78,30 @@ export class SparsityController implements SparsityHooks {
       };
       const path = chooseLinearKernel(shape, mask.density, kernelProfile);
       const state: SparseWeightState | null =
-        path === 'csr'
+        path === 'csr' && !weight.group
           ? { sparse, mask, csr: null, builtForVersion: -1, wantDenseGrad: false }
           : null;
       weight.module.sparse = state;
-      return { weight, mask, state };
+      return { weight, mask, state, group: null, maskedForVersion: -1 };
+    });
+    this.groups = groupEntries(this.entries).map(([handle, members]) => {
+      const first = members[0];
+      // The group's kernel is chosen for the stacked product it actually runs.
+      const shape = {
+        batch: productRows(first.weight, config.batchSize),
+        inFeatures: first.weight.cols,
+        outFeatures: first.weight.rows * members.length,
+      };
+      const state: SparseGroupState = {
+        sparse,
+        masks: members.map((e) => e.mask),
+        compressed: chooseLinearKernel(shape, first.mask.density, kernelProfile) === 'csr',
+        stacked: null,
+        wantDenseGrad: false,
+      };
+      handle.state = state;
+      for (const e of members) e.group = state;
+      return { handle, state };
     });
     // Weights start masked: the dense init outside the mask is zeroed once.
     this.maskWeights();
@@ -92,13 +121,14 @@ export class SparsityController implements SparsityHooks {
     // produce the full weight gradient instead of only its masked entries.
     const dense = isUpdate && this.config.method === 'rigl';
     for (const { state } of this.entries) if (state) state.wantDenseGrad = dense;
+    for (const { state } of this.groups) state.wantDenseGrad = dense;
   }
 
   /** Which kernel path each sparse weight runs, for benchmarks and the executed-FLOP count. */
   paths(): { name: string; path: 'csr' | 'masked-dense' }[] {
     return this.entries.map((e) => ({
       name: e.weight.name,
-      path: e.state ? 'csr' : 'masked-dense',
+      path: (e.group?.compressed ?? e.state) ? 'csr' : 'masked-dense',
     }));
   }
 
@@ -122,18 +152,32 @@ export class SparsityController implements SparsityHooks {
   }
 
   maskGradients(): void {
-    for (const { weight, mask } of this.entries) {
-      const g = weight.weight.grad;
-      if (g) this.sparse.maskRetainInPlace(g.storage, mask.storage, mask.storage);
+    for (const entry of this.entries) {
+      // The compressed product (SDDMM) and a group's stacked product already produce the
+      // gradient masked, except on the steps where RigL asked them for the dense one.
+      const producer = entry.group ?? entry.state;
+      if (producer && !producer.wantDenseGrad) continue;
+      const g = entry.weight.weight.grad;
+      if (g) this.sparse.maskRetainInPlace(g.storage, entry.mask.storage, entry.mask.storage);
     }
   }
 
+  /**
+   * Zero the weights and optimiser state outside their masks, for masks that changed since the
+   * last call (the first call, an import). With masked gradients an SGD or AdamW step keeps an
+   * exact zero at zero (w, its gradient, momentum and Adam moments are all 0 there), and a
+   * regrowth zeroes what it drops and grows itself (dropAndGrow), so re-masking an unchanged
+   * mask every step would change nothing.
+   */
   maskWeights(): void {
-    for (const { weight, mask } of this.entries) {
+    for (const entry of this.entries) {
+      const { weight, mask } = entry;
+      if (entry.maskedForVersion === mask.version) continue;
       const w = weight.weight;
       for (const t of [w, ...(this.optimizer?.stateOf(w) ?? [])]) {
         this.sparse.maskRetainInPlace(t.storage, mask.storage, mask.storage);
       }
+      entry.maskedForVersion = mask.version;
     }
   }
 
@@ -147,6 +191,10 @@ export class SparsityController implements SparsityHooks {
   }
 
   dispose(): void {
+    for (const { handle, state } of this.groups) {
+      releaseSparseGroup(state);
+      handle.state = null;
+    }
     for (const { mask, state, weight } of this.entries) {
       if (state) releaseSparseState(state);
       weight.module.sparse = null;
@@ -163,4 +211,17 @@ function meanDensity(weights: readonly SparseWeight[]): number {
     total += w.rows * w.cols;
   }
   return total > 0 ? active / total : 1;
+}
+
+/** Entries that run stacked, by their shared group handle, in model order. */
+function groupEntries(entries: readonly Entry[]): [SparseGroupHandle, Entry[]][] {
+  const groups = new Map<SparseGroupHandle, Entry[]>();
+  for (const e of entries) {
+    const handle = e.weight.group;
+    if (!handle) continue;
+    const members = groups.get(handle) ?? [];
+    members.push(e);
+    groups.set(handle, members);
+  }
+  return [...groups];
 }

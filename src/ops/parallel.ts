@@ -1,0 +1,135 @@
+// Sparse Parallel (SIFT.md): y = sum_j norm_j(W_j x) over n equally shaped branches, computed as
+// ONE product with the n weights stacked along the output dim (n * out channels), ONE norm pass
+// over the n * out channels, and one sum over the branch axis, instead of n chains of kernels.
+// Each branch keeps its own tensors (weights, norm parameters, running statistics); stacking them
+// is buffer copies, and the stacked gradients are split back the same way.
+import { SiftError } from '../common/errors';
+import type { Tensor } from '../tensor/tensor';
+import { full, zeros } from '../tensor/tensor';
+import { conv2d } from './conv';
+import { add, mul } from './elementwise';
+import { matmul } from './matmul';
+import { batchNorm2d, layerNorm } from './norm';
+import { sum } from './reduce';
+import { concat, reshape } from './shape';
+import { sparseLinear, stackSparseWeights, type SparseGroupState } from './sparse';
+
+export interface BranchBatchNorms {
+  kind: 'batchnorm';
+  gammas: readonly Tensor[];
+  betas: readonly Tensor[];
+  /** Updated in place in training mode, as each branch's own batch norm would. */
+  runningMeans: readonly Tensor[];
+  runningVars: readonly Tensor[];
+  training: boolean;
+  momentum: number;
+  eps: number;
+}
+
+export interface BranchLayerNorms {
+  kind: 'layernorm';
+  gammas: readonly Tensor[];
+  betas: readonly Tensor[];
+  eps: number;
+}
+
+/** The n branches of one Sparse Parallel layer. */
+export interface ParallelBranches {
+  /** Conv (O, C, KH, KW) or linear (out, in) weights, all the same shape. */
+  weights: readonly Tensor[];
+  biases: readonly Tensor[] | null;
+  norms: BranchBatchNorms | BranchLayerNorms;
+  /** The branches' masks (gradient masking, compressed path); null for plain dense weights. */
+  group: SparseGroupState | null;
+}
+
+function check(branches: ParallelBranches, conv: boolean): void {
+  const { weights, norms } = branches;
+  const n = weights.length;
+  const first = weights[0];
+  const same = (ts: readonly Tensor[] | null) => !ts || ts.length === n;
+  if (
+    n === 0 ||
+    weights.some((w) => w.shape.join() !== first.shape.join()) ||
+    !same(branches.biases) ||
+    !same(norms.gammas) ||
+    !same(norms.betas) ||
+    (conv ? first.rank !== 4 || norms.kind !== 'batchnorm' : first.rank !== 2)
+  ) {
+    throw new SiftError(
+      'SHAPE_MISMATCH',
+      `parallel branches: need n >= 1 equally shaped ${conv ? 'conv weights with batch norms' : 'linear weights'} and one bias/norm per branch`,
+    );
+  }
+}
+
+/** sum_j BN_j(conv2d(x, W_j) + b_j): x (N, C, H, W) -> (N, O, OH, OW). */
+export function parallelConv2d(
+  x: Tensor,
+  branches: ParallelBranches,
+  options: { stride: number; padding: number },
+): Tensor {
+  check(branches, true);
+  const n = branches.weights.length;
+  const outChannels = branches.weights[0].shape[0];
+  const { weight, compressed } = stackSparseWeights(branches.weights, branches.group);
+  const bias = branches.biases ? concat(branches.biases, 0) : null;
+  const y = conv2d(x, weight, bias, { ...options, sparse: compressed });
+  const normed = groupedBatchNorm(y, branches.norms as BranchBatchNorms);
+  const [batch, , h, w] = normed.shape;
+  const perBranch = reshape(normed, [batch, n, outChannels * h * w]);
+  return reshape(sum(perBranch, 1), [batch, outChannels, h, w]);
+}
+
+/** sum_j norm_j(x W_j^T + b_j): x (..., in) -> (..., out). */
+export function parallelLinear(x: Tensor, branches: ParallelBranches): Tensor {
+  check(branches, false);
+  const n = branches.weights.length;
+  const [out, inFeatures] = branches.weights[0].shape;
+  const { weight, compressed } = stackSparseWeights(branches.weights, branches.group);
+  const lead = x.shape.slice(0, -1);
+  const x2 = reshape(x, [-1, inFeatures]);
+  let y = compressed ? sparseLinear(x2, weight, compressed) : matmul(x2, weight, { transB: true });
+  if (branches.biases) y = add(y, concat(branches.biases, 0));
+  const norms = branches.norms;
+  const normed =
+    norms.kind === 'layernorm'
+      ? groupedLayerNorm(reshape(y, [-1, n, out]), norms)
+      : reshape(groupedBatchNorm(y, norms), [-1, n, out]);
+  return reshape(sum(normed, 1), [...lead, out]);
+}
+
+/** BN_j over channels [j * C, (j + 1) * C) of y (N, n * C, ...): one batch norm. */
+function groupedBatchNorm(y: Tensor, norms: BranchBatchNorms): Tensor {
+  const be = y.backend;
+  const runningMean = concat(norms.runningMeans, 0);
+  const runningVar = concat(norms.runningVars, 0);
+  const out = batchNorm2d(
+    y,
+    concat(norms.gammas, 0),
+    concat(norms.betas, 0),
+    runningMean,
+    runningVar,
+    norms,
+  );
+  if (norms.training) {
+    // batchNorm2d updated the stacked statistics in place; hand each branch its slice back.
+    // (In eval mode its backward still reads them, and the enclosing scope releases them.)
+    norms.runningMeans.forEach((m, j) => {
+      be.copyRange(m.storage, 0, runningMean.storage, j * m.size, m.size);
+      be.copyRange(norms.runningVars[j].storage, 0, runningVar.storage, j * m.size, m.size);
+    });
+    runningMean.dispose();
+    runningVar.dispose();
+  }
+  return out;
+}
+
+/** LN_j over the last dim of branch j of y (rows, n, out): one normalisation, then the n affines. */
+function groupedLayerNorm(y: Tensor, norms: BranchLayerNorms): Tensor {
+  const [, n, out] = y.shape;
+  const plain = layerNorm(y, full(y.backend, [out], 1), zeros(y.backend, [out]), norms.eps);
+  const gamma = reshape(concat(norms.gammas, 0), [n, out]);
+  const beta = reshape(concat(norms.betas, 0), [n, out]);
+  return add(mul(plain, gamma), beta);
+}
