@@ -14,9 +14,13 @@
 //     F_body,wide, capped at 1 (floor rounding can leave the body under budget at small s); an
 //     error if the dense layers alone exceed the budget. For a GPT the budget holds the block
 //     linears only (point 9), so there is no fixed part and the re-solve only undoes rounding.
-//  5. Sparse Parallel: n = round(1 / (1 - s)), branches at the nominal density 1 - s, no re-solve
-//     (SIFT.md asks it of Wide only). Exact at s = .5/.75/.9; elsewhere the achieved ratio
-//     n (1 - s) is reported (s = .6 gives 3 branches, 1.2x). n = 1 is the plain sparse layer.
+//  5. Iso-FLOP at every slider position (issue 11: within 1% of dense for s in [0, .95], every
+//     preset), so each family re-solves its density after rounding, as SIFT.md's Wide does:
+//     Parallel n = round(1 / (1 - s)) branches at density 1/n (s = .6: 3 branches at sparsity
+//     .667; n = 1, s < 1/3, is the dense layer); Factorized U, V at D_in D_out / (d (D_in + D_out))
+//     after rounding d up; Doped W at 1 - r (D_in + D_out) / (D_in D_out) after rounding r down.
+//     At s = .5/.75/.9 Parallel's density is exactly 1 - s; the others move by under one rank.
+//     `bodySparsity` reports the sparsity the sparse layers actually run at (point 14).
 //  6. Parallel branch norms: a ResNet conv's BN is replaced by one BN per branch (the reference's
 //     sum_j bn_j(conv_j x)); a GPT linear has no norm after it, so each branch gets a new
 //     LayerNorm over its outputs when n > 1.
@@ -38,10 +42,15 @@
 //     the density the mask realises (activeCount / numel, spec/sparsity.ts), not the nominal one.
 // 13. New modules are named under the layer they replace: Parallel `X.branches.j` + `X.norms.j`,
 //     Factorized `X.u`, `X.norm`, `X.v`, Doped `X` (sparse W) + `X.u`, `X.v`.
+// 14. bodySparsity: the parameter-weighted sparsity of the sparsified layers, 1 - sum(density *
+//     numel) / sum(numel); the asked sparsity itself when they agree to 1e-12 (dense baseline,
+//     and every family at s = 0), so readouts print 0.5, not 0.5000000000000001.
 import { SiftError } from '../../common/errors';
 import { countModel } from '../../flops/count';
 import {
   isWeightLayer,
+  weightLayers,
+  weightNumel,
   type LayerSpec,
   type ModelSpec,
   type NormLayer,
@@ -68,7 +77,7 @@ export interface ModelPlan {
   transform: TransformName;
   /** The sparsity asked for. */
   sparsity: Sparsity;
-  /** The sparsity the sparse layers get: equal to `sparsity` except after Sparse Wide's re-solve. */
+  /** The sparsity the sparse layers run at after each family's re-solve (point 14). */
   bodySparsity: Sparsity;
   /** The untransformed model. */
   base: ModelSpec;
@@ -114,6 +123,17 @@ function denseState(layer: WeightLayer): string {
 
 function flopRatio(base: ModelSpec, model: ModelSpec): number {
   return countModel(model).budget.forwardMacs / countModel(base).budget.denseEquivalentMacs;
+}
+
+function effectiveSparsity(model: ModelSpec, asked: Sparsity): Sparsity {
+  let kept = 0;
+  let total = 0;
+  for (const l of weightLayers(model).filter((w) => w.isSparsified)) {
+    kept += l.density * weightNumel(l);
+    total += weightNumel(l);
+  }
+  const effective = total === 0 ? asked : 1 - kept / total;
+  return (Math.abs(effective - asked) < 1e-12 ? asked : effective) as Sparsity;
 }
 
 function planWide(base: ModelSpec, sparsity: Sparsity): ModelPlan {
@@ -181,7 +201,7 @@ export function plan(spec: ModelSpec, transform: TransformName, sparsity: Sparsi
   return {
     transform,
     sparsity,
-    bodySparsity: sparsity,
+    bodySparsity: effectiveSparsity(model, sparsity),
     base: spec,
     model,
     layers,
