@@ -6,10 +6,11 @@ import { main as flops } from './flops';
 import { main as presets } from './presets';
 import { main as train } from './train';
 import { main as compare } from './compare';
+import { main as sweep } from './sweep';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = { flops, presets, train, compare, bench };
+const COMMANDS: Record<string, Command> = { flops, presets, train, compare, sweep, bench };
 
 const USAGE = `usage: main <command> [options]; commands: ${Object.keys(COMMANDS).join(', ')}`;
 
