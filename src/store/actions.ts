@@ -379,6 +379,14 @@ export function startRun(): void {
   pumpQueue();
 }
 
+/** Queue a run with `config` under `name` (a sweep's runs come through here); returns its id. */
+export function queueRun(config: RunConfig, name?: string): string {
+  const run = newRun(config, name === undefined ? {} : { name });
+  set((s) => ({ runs: addRun(s.runs, run) }));
+  pumpQueue();
+  return run.id;
+}
+
 /** Dense plus the four transforms at the current sparsity and settings, run one after another. */
 export function queueAllTransforms(): void {
   if (startProblem(get())) return;
