@@ -615,7 +615,7 @@ export function clearImport(): void {
   setUi(() => ({ importedCheckpoint: undefined, importError: undefined }));
 }
 
-function downloadBlob(name: string, blob: Blob): void {
+export function downloadBlob(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

@@ -6,13 +6,25 @@
 // that cell again from its start, since a half-trained run is not a result.
 import { RECIPES, type RecipeName } from '../spec/recipes';
 import { expandSweep } from '../train/sweep-plan';
-import { pauseRun, pumpQueue, queueRun, resumeRun, setSetup, stopRun } from './actions';
+import {
+  downloadBlob,
+  pauseRun,
+  pumpQueue,
+  queueRun,
+  resumeRun,
+  setSetup,
+  stopRun,
+} from './actions';
 import type { AppStore } from './app-store';
 import { isActive } from './runs-slice';
 import {
   nextSweepRun,
   recordResult,
   resultFromRun,
+  sweepCellResults,
+  sweepCsv,
+  sweepJson,
+  sweepMetric,
   sweepSpecOf,
   type SweepForm,
   type SweepRecord,
@@ -24,6 +36,8 @@ interface SweepBindings {
   sweeps: SweepStore;
   now: () => number;
   newId: () => string;
+  /** Saves a file for the user (a download in the browser). */
+  save: (name: string, blob: Blob) => void;
 }
 
 let bound: SweepBindings | undefined;
@@ -57,7 +71,12 @@ export async function bindSweeps(
   bindings: Partial<SweepBindings> & Pick<SweepBindings, 'app' | 'sweeps'>,
 ): Promise<void> {
   unsubscribe?.();
-  bound = { now: () => Date.now(), newId: () => crypto.randomUUID(), ...bindings };
+  bound = {
+    now: () => Date.now(),
+    newId: () => crypto.randomUUID(),
+    save: downloadBlob,
+    ...bindings,
+  };
   await Promise.all([whenHydrated(bound.app), whenHydrated(bound.sweeps)]);
   unsubscribe = bound.app.subscribe(() => watch());
   watch();
@@ -152,6 +171,29 @@ export function setSweepForm(change: Partial<SweepForm>): void {
   b().sweeps.setState((s) => ({ form: { ...s.form, ...change } }));
 }
 
+/**
+ * Sets the sparsity list (comma-separated) or the seed count from a text field; returns the
+ * problem when the text does not parse (the form keeps its last valid value).
+ */
+export function setSweepListText(field: 'sparsities' | 'seeds', text: string): string | undefined {
+  if (field === 'seeds') {
+    const seeds = Number(text);
+    if (!Number.isInteger(seeds) || seeds < 1 || seeds > 20)
+      return `seeds must be a whole number in [1, 20], got "${text}"`;
+    setSweepForm({ seeds });
+    return undefined;
+  }
+  const items = text
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const values = items.map(Number);
+  const bad = items.find((_, i) => !(Number.isFinite(values[i]) && values[i] > 0 && values[i] < 1));
+  if (bad !== undefined) return `sparsities are numbers in (0, 1), got "${bad}"`;
+  setSweepForm({ sparsities: values });
+  return undefined;
+}
+
 /** "Reproduce: text" / "Reproduce: CIFAR": the recipe's settings and the sweep's lists. */
 export function applyRecipe(name: RecipeName): void {
   const r = RECIPES[name];
@@ -162,4 +204,17 @@ export function applyRecipe(name: RecipeName): void {
     methods: r.methods,
     seeds: r.seeds,
   });
+}
+
+/** The sweep as CSV (one row per cell) or JSON (the CLI's shape, runs included). */
+export function exportSweep(format: 'csv' | 'json'): void {
+  const record = current();
+  if (!record) return;
+  const metric = sweepMetric(record.spec);
+  const name = `sweep-${record.spec.base.model}.${format}`;
+  const text =
+    format === 'csv'
+      ? sweepCsv(sweepCellResults(record, metric), metric)
+      : sweepJson(record, metric);
+  b().save(name, new Blob([text], { type: format === 'csv' ? 'text/csv' : 'application/json' }));
 }
