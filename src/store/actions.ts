@@ -486,6 +486,10 @@ export function setLogFlopsAxis(on: boolean): void {
   setUi(() => ({ logFlopsAxis: on }));
 }
 
+export function setMetricXAxis(axis: UiSlice['metricXAxis']): void {
+  setUi(() => ({ metricXAxis: axis }));
+}
+
 export function setHeatmapLayer(layer: string): void {
   setUi(() => ({ heatmapLayer: layer }));
   const run = selectFocusRun(get());
