@@ -12,7 +12,7 @@ import { createWorkerClient } from './worker/client';
 bindActions({ store: appStore, connect: createWorkerClient });
 syncSetupWithUrl(window);
 connectGpu();
-void bindSweeps({ app: appStore, sweeps: sweepStore });
+void bindSweeps({ app: appStore, sweeps: sweepStore, url: window.location.hash });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

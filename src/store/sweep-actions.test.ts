@@ -165,3 +165,18 @@ test('Reproduce: text fills the setup and the sweep form from the recipe', () =>
   expect(app.getState().setup.config).toMatchObject({ model: 'gpt-mini', steps: 3000 });
   expect(sweeps.getState().form).toMatchObject({ seeds: 3, sparsities: [0.5, 0.75] });
 });
+
+test('a link with a sweep fills the form after loading; the link reproduces it', async () => {
+  await sweep.bindSweeps({
+    app,
+    sweeps,
+    url: '#model=resnet-mini&sweep=dense,sparse-doped;0.6;set;5',
+  });
+  expect(sweeps.getState().form).toEqual({
+    transforms: ['dense', 'sparse-doped'],
+    sparsities: [0.6],
+    methods: ['set'],
+    seeds: 5,
+  });
+  expect(sweep.sweepLinkHash()).toContain('sweep=dense%2Csparse-doped%3B0.6%3Bset%3B5');
+});

@@ -30,6 +30,7 @@ import {
   type SweepRecord,
 } from './sweep-slice';
 import type { SweepStore } from './sweep-store';
+import { sweepFromUrl, sweepToUrl } from './sweep-url';
 
 interface SweepBindings {
   app: AppStore;
@@ -38,6 +39,8 @@ interface SweepBindings {
   newId: () => string;
   /** Saves a file for the user (a download in the browser). */
   save: (name: string, blob: Blob) => void;
+  /** The page's URL hash; a `sweep=` key in it fills the form (sweep-url.ts). */
+  url?: string;
 }
 
 let bound: SweepBindings | undefined;
@@ -78,6 +81,8 @@ export async function bindSweeps(
     ...bindings,
   };
   await Promise.all([whenHydrated(bound.app), whenHydrated(bound.sweeps)]);
+  const linked = bound.url === undefined ? undefined : sweepFromUrl(bound.url);
+  if (linked) setSweepForm(linked);
   unsubscribe = bound.app.subscribe(() => watch());
   watch();
   // Revived queued runs wait for a pump; the sweep's next run may be among them.
@@ -217,4 +222,9 @@ export function exportSweep(format: 'csv' | 'json'): void {
       ? sweepCsv(sweepCellResults(record, metric), metric)
       : sweepJson(record, metric);
   b().save(name, new Blob([text], { type: format === 'csv' ? 'text/csv' : 'application/json' }));
+}
+
+/** The URL hash that opens this page with the current setup and sweep form filled in. */
+export function sweepLinkHash(): string {
+  return sweepToUrl(b().app.getState().setup.config, b().sweeps.getState().form);
 }

@@ -1,6 +1,6 @@
 // Sweeps in the page: the lists to sweep over (the recipe is the setup on the left), the two
 // Reproduce presets, start/pause/resume/cancel, progress, the chart, the table and the exports.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { dstMethods, transformNames } from '../../spec/run-config';
 import { RECIPE_NAMES, RECIPES } from '../../spec/recipes';
 import {
@@ -12,6 +12,7 @@ import {
   setSweepForm,
   setSweepListText,
   startSweep,
+  sweepLinkHash,
 } from '../../store/sweep-actions';
 import { selectSweepView, type SweepXAxis } from '../../store/sweep-selectors';
 import { useSweep } from '../../store/sweep-store';
@@ -28,6 +29,12 @@ export function SweepPanel() {
   const [xAxis, setXAxis] = useState<SweepXAxis>('sparsity');
   const [problem, setProblem] = useState<string | undefined>();
   const [sparsityText, setSparsityText] = useState(form.sparsities.join(', '));
+  const [link, setLink] = useState<string | undefined>();
+  const editing = useRef(false);
+  // The form also changes from IndexedDB, a link or a recipe; follow it unless the user is typing.
+  useEffect(() => {
+    if (!editing.current) setSparsityText(form.sparsities.join(', '));
+  }, [form.sparsities]);
   const view = useMemo(() => selectSweepView(slice, xAxis), [slice, xAxis]);
   const status = view?.status;
   const live = status === 'running' || status === 'paused';
@@ -98,6 +105,8 @@ export function SweepPanel() {
             type="text"
             value={sparsityText}
             data-testid="sweep-sparsities"
+            onFocus={() => (editing.current = true)}
+            onBlur={() => (editing.current = false)}
             onChange={(e) => {
               setSparsityText(e.target.value);
               setProblem(setSweepListText('sparsities', e.target.value));
@@ -179,6 +188,29 @@ export function SweepPanel() {
               JSON
             </button>
           </>
+        )}
+      </div>
+      <div className="sweep-controls">
+        <button
+          type="button"
+          className="button small"
+          data-testid="sweep-link"
+          onClick={() => {
+            const url = `${location.origin}${location.pathname}#${sweepLinkHash()}`;
+            setLink(url);
+            void navigator.clipboard?.writeText(url).catch(() => {});
+          }}
+        >
+          Link to this sweep
+        </button>
+        {link && (
+          <input
+            className="sweep-link"
+            readOnly
+            value={link}
+            data-testid="sweep-link-url"
+            onFocus={(e) => e.target.select()}
+          />
         )}
       </div>
       {problem && (
