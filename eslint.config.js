@@ -46,7 +46,7 @@ export default tseslint.config(
       'max-lines': ['warn', { max: 600, skipBlankLines: true, skipComments: true }],
     },
   },
-  // The engine never imports React, the store or the UI (ARCHITECTURE.md 2.4).
+  // The engine never imports React, the store or the UI (docs/architecture.md, Layering).
   {
     files: engineFolders.map((f) => `src/${f}/**/*.ts`),
     rules: {

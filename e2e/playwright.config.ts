@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-// Debian's Chromium with WebGPU on SwiftShader (shared/WEBGPU-HEADLESS.md); Playwright's own
+// Debian's Chromium with WebGPU on SwiftShader (docs/architecture.md, Headless WebGPU); Playwright's own
 // browser download does not work on these machines.
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

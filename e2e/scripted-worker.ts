@@ -43,7 +43,7 @@ export function installScriptedWorker(): void {
       const post = (data: unknown) => setTimeout(() => this.onmessage?.({ data }), 5);
       switch (msg.type) {
         case 'init':
-          post({ type: 'ready', adapterName: 'scripted worker', features: [] });
+          post({ type: 'ready', adapterName: 'scripted worker', features: [], software: false });
           break;
         case 'selftest':
           post({
@@ -118,20 +118,22 @@ export function installScriptedWorker(): void {
                 safetensors: new Uint32Array([run.step]).buffer,
               });
             }
-            // A learning rate above 1 diverges, as a real run would.
+            // A learning rate above 1 diverges, as a real run would: the worker's divergence
+            // detection stops it in the 'diverged' state.
             if (config.lr > 1 && run.step >= 10) {
               window.clearInterval(timer);
               this.runs.delete(runId);
               post({
-                type: 'error',
+                type: 'state',
                 runId,
-                code: 'NAN_LOSS',
-                message: `The loss became NaN at step ${run.step}; try a lower learning rate.`,
+                state: 'diverged',
+                message: `The training loss became NaN at step ${run.step}. Lower the learning rate.`,
               });
               return;
             }
             if (run.step >= config.steps) {
               window.clearInterval(timer);
+              post(this.exported(runId, true));
               post({
                 type: 'done',
                 runId,
@@ -178,31 +180,35 @@ export function installScriptedWorker(): void {
           });
           break;
         }
-        case 'export': {
-          // A valid safetensors file: one 2x2 F32 tensor and its U8 mask.
-          const header = JSON.stringify({
-            'layer1.0.conv1.weight': { dtype: 'F32', shape: [2, 2], data_offsets: [0, 16] },
-            'layer1.0.conv1.weight_mask': { dtype: 'U8', shape: [2, 2], data_offsets: [16, 20] },
-          });
-          const padded = header + ' '.repeat((8 - (header.length % 8)) % 8);
-          const bytes = new Uint8Array(8 + padded.length + 20);
-          new DataView(bytes.buffer).setBigUint64(0, BigInt(padded.length), true);
-          bytes.set(new TextEncoder().encode(padded), 8);
-          new Float32Array(bytes.buffer, 8 + padded.length, 4).set([1, 0, 0, 2]);
-          bytes.set([1, 0, 0, 1], 8 + padded.length + 16);
-          post({
-            type: 'exported',
-            runId: msg.runId,
-            safetensors: bytes.buffer,
-            configJson: JSON.stringify({
-              format: 'sift-playground/1',
-              run: this.runs.get(msg.runId!)?.config ?? {},
-              step: 0,
-            }),
-          });
+        case 'export':
+          post(this.exported(msg.runId!, false));
           break;
-        }
       }
+    }
+    /** A valid safetensors export of the run (keep: the end-of-run copy the page stores). */
+    private exported(runId: string, keep: boolean) {
+      // A valid safetensors file: one 2x2 F32 tensor and its U8 mask.
+      const header = JSON.stringify({
+        'layer1.0.conv1.weight': { dtype: 'F32', shape: [2, 2], data_offsets: [0, 16] },
+        'layer1.0.conv1.weight_mask': { dtype: 'U8', shape: [2, 2], data_offsets: [16, 20] },
+      });
+      const padded = header + ' '.repeat((8 - (header.length % 8)) % 8);
+      const bytes = new Uint8Array(8 + padded.length + 20);
+      new DataView(bytes.buffer).setBigUint64(0, BigInt(padded.length), true);
+      bytes.set(new TextEncoder().encode(padded), 8);
+      new Float32Array(bytes.buffer, 8 + padded.length, 4).set([1, 0, 0, 2]);
+      bytes.set([1, 0, 0, 1], 8 + padded.length + 16);
+      return {
+        type: 'exported',
+        runId,
+        keep,
+        safetensors: bytes.buffer,
+        configJson: JSON.stringify({
+          format: 'sift-playground/1',
+          run: this.runs.get(runId)?.config ?? {},
+          step: 0,
+        }),
+      };
     }
     terminate(): void {
       for (const t of this.timers) window.clearInterval(t);

@@ -68,6 +68,9 @@ test('a link reproduces a setup; bad values fall back with a visible note', asyn
   await expect(page.getByTestId('dataset-current')).toContainText('State of the Union');
   await expect(page.getByTestId('url-notes')).toHaveCount(0);
 
+  // The setup above is saved to IndexedDB first, so the bad link below must win over a restored
+  // setup every time (this used to depend on whether the save had landed).
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
   // A fresh load of a bad link (about:blank first, so this is not a same-page hash change).
   await page.goto('about:blank');
   await page.goto('/#transform=sparse-spiky&sparsity=1.5&batchSize=abc&steps=20');

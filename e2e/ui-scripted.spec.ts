@@ -16,6 +16,16 @@ async function open(page: Page, hash = '#transform=sparse-wide&sparsity=0.9&step
 
 const rows = (page: Page) => page.getByTestId('run-row');
 
+/** Two finished runs: Sparse Parallel, then Sparse Doped (the one the worker still holds). */
+async function finishParallelThenDoped(page: Page) {
+  await open(page, '#transform=sparse-parallel&sparsity=0.75&steps=20&batchSize=8');
+  await page.getByTestId('start').click();
+  await expect(rows(page)).toHaveAttribute('data-state', 'done');
+  await page.getByTestId('transform-sparse-doped').click();
+  await page.getByTestId('start').click();
+  await expect(rows(page).nth(1)).toHaveAttribute('data-state', 'done');
+}
+
 test('start a run: progress, loss line, accuracy-vs-FLOPs line, densities and a heatmap appear', async ({
   page,
 }) => {
@@ -86,12 +96,7 @@ test('queue all transforms at one sparsity and compare them in charts and the ta
 test('rename, delete, reload: the runs and their charts come back from IndexedDB', async ({
   page,
 }) => {
-  await open(page, '#transform=sparse-parallel&sparsity=0.75&steps=20&batchSize=8');
-  await page.getByTestId('start').click();
-  await expect(rows(page)).toHaveAttribute('data-state', 'done');
-  await page.getByTestId('transform-sparse-doped').click();
-  await page.getByTestId('start').click();
-  await expect(rows(page).nth(1)).toHaveAttribute('data-state', 'done');
+  await finishParallelThenDoped(page);
 
   await rows(page).first().hover();
   await page.getByRole('button', { name: /^Rename Sparse Parallel/ }).click();
@@ -143,6 +148,47 @@ test('export metrics as CSV and weights as .safetensors + config.json', async ({
   expect(bytes.length).toBe(8 + headerLength + end);
 });
 
+test('every finished run keeps its weights: an older run exports after a newer one, also after a reload', async ({
+  page,
+}) => {
+  await finishParallelThenDoped(page);
+  await expect(page.getByTestId('stored-weights')).toContainText('Weights of 2 runs kept');
+
+  const exportOlder = async () => {
+    const downloads = [
+      page.waitForEvent('download', (d) => d.suggestedFilename().endsWith('.safetensors')),
+      page.waitForEvent('download', (d) => d.suggestedFilename().endsWith('.config.json')),
+    ];
+    // The worker holds only the newer run: the older one's weights come from the browser's copy.
+    await rows(page).nth(0).getByTestId('export-weights').click();
+    const [weights, config] = await Promise.all(downloads);
+    expect(weights.suggestedFilename()).toBe('sparse-parallel-s-0.75-rigl.safetensors');
+    expect(config.suggestedFilename()).toBe('sparse-parallel-s-0.75-rigl.config.json');
+    const bytes = await readFile((await weights.path())!);
+    const headerLength = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as object;
+    expect(Object.keys(header)).toContain('layer1.0.conv1.weight_mask');
+    const json = JSON.parse(await readFile((await config.path())!, 'utf8')) as {
+      run: { transform: string };
+    };
+    expect(json.run.transform).toBe('sparse-parallel');
+  };
+  await exportOlder();
+
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
+  await page.reload();
+  await expect(rows(page)).toHaveCount(2);
+  await exportOlder();
+
+  // Continue loads the kept weights into the Checkpoint panel.
+  await rows(page).nth(0).getByTestId('continue-weights').click();
+  await expect(page.getByTestId('import-card')).toContainText('2 tensors');
+
+  await page.getByTestId('free-weights').click();
+  await expect(page.getByTestId('stored-weights')).toHaveCount(0);
+  await expect(rows(page).nth(0).getByTestId('export-weights')).toBeDisabled();
+});
+
 test('import: a broken safetensors file is named next to the import button', async ({ page }) => {
   await open(page);
   await page.getByTestId('import-input').setInputFiles([
@@ -166,12 +212,15 @@ test('import: a broken safetensors file is named next to the import button', asy
   await expect(page.getByTestId('import-error')).toContainText('Choose both files');
 });
 
-test('a NaN loss is shown on its run, and the queue goes on', async ({ page }) => {
+test('a diverging run is stopped as diverged on its row, and the queue goes on', async ({
+  page,
+}) => {
   await open(page, '#transform=sparse-wide&sparsity=0.5&steps=40&batchSize=8&lr=5');
   await page.getByTestId('start').click();
   await page.getByTestId('field-lr').fill('0.05');
   await page.getByTestId('start').click();
-  await expect(rows(page).first()).toHaveAttribute('data-state', 'failed');
+  await expect(rows(page).first()).toHaveAttribute('data-state', 'diverged');
+  await expect(rows(page).first()).toContainText('diverged');
   await expect(rows(page).first().getByTestId('run-error')).toContainText('NaN at step 10');
   await expect(rows(page).nth(1)).toHaveAttribute('data-state', 'done');
   // What was recorded before the NaN stays in the chart.

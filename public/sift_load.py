@@ -8,8 +8,13 @@ Builds the same module tree the playground trained (ResNet or GPT, with the Spar
 Parallel / Factorized / Doped pieces under the same names), loads every weight and buffer, and
 registers each mask as a `<param>_mask` buffer (torch.nn.utils.prune's convention), checking that
 masked-out weights are exactly zero. Needs only torch (no safetensors package).
+
+This file is the single source of the model rebuild: the sift_playground package (python/) imports
+it, and public/sift_load.py is a byte-identical copy that the page offers as one download (a test
+keeps the two equal).
 """
 import argparse
+import ctypes
 import json
 import math
 import struct
@@ -20,17 +25,30 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 DTYPES = {"F32": (torch.float32, 4), "U8": (torch.uint8, 1), "I32": (torch.int32, 4)}
+MASK_SUFFIX = "_mask"
+OPTIMIZER_PREFIX = "optimizer."
+
+
+class LoadError(Exception):
+    """The file is not a SIFT Playground export this code can rebuild (message says why)."""
 
 
 def read_safetensors(path):
     with open(path, "rb") as f:
         data = f.read()
+    if len(data) < 8:
+        raise LoadError(f"{path}: too short to be a safetensors file ({len(data)} bytes)")
     (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + n])
+    try:
+        header = json.loads(data[8 : 8 + n])
+    except ValueError as e:
+        raise LoadError(f"{path}: the safetensors header is not JSON ({e})") from None
     meta = header.pop("__metadata__", {})
     body = data[8 + n :]
     tensors = {}
     for name, info in header.items():
+        if info["dtype"] not in DTYPES:
+            raise LoadError(f"{path}: tensor {name} has dtype {info['dtype']}; expected F32, U8 or I32")
         dtype, size = DTYPES[info["dtype"]]
         start, end = info["data_offsets"]
         count = (end - start) // size
@@ -154,7 +172,7 @@ class Block(nn.Module):
         hd = C // self.n_head
         q, k, v = (t.view(B, T, self.n_head, hd).transpose(1, 2) for t in (q, k, v))
         att = (q @ k.transpose(-2, -1)) / math.sqrt(hd)
-        mask = torch.tril(torch.ones(T, T, dtype=torch.bool))
+        mask = torch.tril(torch.ones(T, T, dtype=torch.bool, device=x.device))
         att = att.masked_fill(~mask, float("-inf")).softmax(dim=-1)
         y = (att @ v).transpose(1, 2).contiguous().view(B, T, C)
         return self.attn.c_proj(y)
@@ -176,7 +194,7 @@ class GPT(nn.Module):
 
     def forward(self, idx):
         B, T = idx.shape
-        x = self.transformer.wte(idx) + self.transformer.wpe(torch.arange(T))
+        x = self.transformer.wte(idx) + self.transformer.wpe(torch.arange(T, device=idx.device))
         for block in self.transformer.h:
             x = block(x)
         x = self.transformer.ln_f(x)
@@ -189,38 +207,68 @@ def build(config, state):
     return ResNet(arch, units, state) if arch["kind"] == "resnet" else GPT(arch, units)
 
 
-def load(path, config_path=None):
+def our_name(torch_name):
+    """Our state-dict names omit the `.layer` / `.main` level PyTorch adds inside a Unit."""
+    ours = torch_name.replace(".layer.", ".").replace(".main.", ".")
+    if ours.startswith("layer.") or ours.startswith("main."):
+        ours = ours.split(".", 1)[1]
+    return ours
+
+
+class Export:
+    """An export rebuilt in PyTorch: the model (masks registered), its config, every file tensor,
+    and the map from our names to PyTorch's."""
+
+    def __init__(self, model, config, tensors, ours_to_torch):
+        self.model = model
+        self.config = config
+        self.tensors = tensors
+        self.ours_to_torch = ours_to_torch
+
+    def masks(self):
+        """{our weight name: U8 mask}, in file order."""
+        return {k[: -len(MASK_SUFFIX)]: v for k, v in self.tensors.items() if k.endswith(MASK_SUFFIX)}
+
+
+def load_export(path, config_path=None):
     tensors, meta = read_safetensors(path)
-    config = json.load(open(config_path)) if config_path else json.loads(meta["config"])
-    masks = {k[: -len("_mask")]: v for k, v in tensors.items() if k.endswith("_mask")}
-    state = {k: v for k, v in tensors.items() if not k.endswith("_mask") and not k.startswith("optimizer.")}
+    if config_path:
+        with open(config_path) as f:
+            config = json.load(f)
+    elif "config" in meta:
+        config = json.loads(meta["config"])
+    else:
+        raise LoadError(f"{path} has no SIFT Playground config in its metadata; pass --config config.json")
+    state = {k: v for k, v in tensors.items() if not k.endswith(MASK_SUFFIX) and not k.startswith(OPTIMIZER_PREFIX)}
     model = build(config, state)
-    # Our names omit the `.layer` / `.main` level PyTorch adds inside a Unit: map them.
-    ours_to_torch = {}
-    for torch_name in model.state_dict().keys():
-        ours = torch_name.replace(".layer.", ".").replace(".main.", ".")
-        if ours.startswith("layer.") or ours.startswith("main."):
-            ours = ours.split(".", 1)[1]
-        ours_to_torch[ours] = torch_name
+    ours_to_torch = {our_name(t): t for t in model.state_dict().keys()}
     remapped = {}
     for name, value in state.items():
         if name not in ours_to_torch:
-            raise SystemExit(f"export has {name}, which the PyTorch model does not")
+            raise LoadError(f"export has {name}, which the PyTorch model does not")
         remapped[ours_to_torch[name]] = value
     missing = [k for k in model.state_dict() if k not in remapped and not k.endswith("num_batches_tracked")]
     if missing:
-        raise SystemExit(f"export lacks {missing[:5]}")
+        raise LoadError(f"export lacks {missing[:5]}")
     model.load_state_dict(remapped, strict=False)
     params = dict(model.named_parameters())
-    for name, mask in masks.items():
+    export = Export(model, config, tensors, ours_to_torch)
+    for name, mask in export.masks().items():
+        if name not in ours_to_torch:
+            raise LoadError(f"mask {name}_mask belongs to no weight of the model")
         param = params[ours_to_torch[name]]
         if mask.shape != param.shape:
-            raise SystemExit(f"mask {name} has shape {tuple(mask.shape)}, weight {tuple(param.shape)}")
+            raise LoadError(f"mask {name} has shape {tuple(mask.shape)}, weight {tuple(param.shape)}")
         if (param.detach()[mask == 0] != 0).any():
-            raise SystemExit(f"{name} has non-zero weights outside its mask")
+            raise LoadError(f"{name} has non-zero weights outside its mask")
         owner_name, _, leaf = ours_to_torch[name].rpartition(".")
-        model.get_submodule(owner_name).register_buffer(leaf + "_mask", mask.to(torch.float32))
-    return model.eval(), config
+        model.get_submodule(owner_name).register_buffer(leaf + MASK_SUFFIX, mask.to(torch.float32))
+    return export
+
+
+def load(path, config_path=None):
+    export = load_export(path, config_path)
+    return export.model.eval(), export.config
 
 
 def main():
@@ -231,7 +279,10 @@ def main():
     ap.add_argument("--shape", help="input shape, e.g. 4,1,28,28 or 2,64")
     ap.add_argument("--output", help="write logits as raw float32 here")
     args = ap.parse_args()
-    model, config = load(args.safetensors, args.config)
+    try:
+        model, config = load(args.safetensors, args.config)
+    except (LoadError, OSError) as e:
+        raise SystemExit(f"sift_load: {e}") from None
     n_params = sum(p.numel() for p in model.parameters())
     print(f"loaded {config['run']['model']} ({config['transform']}, s={config['sparsity']}): {n_params} parameters", file=sys.stderr)
     if args.input:
@@ -244,7 +295,7 @@ def main():
             logits = model(x).to(torch.float32).contiguous()
         if args.output:
             with open(args.output, "wb") as f:
-                f.write(logits.numpy().tobytes())
+                f.write(ctypes.string_at(logits.data_ptr(), logits.numel() * 4))
         else:
             print(logits)
 

@@ -15,7 +15,7 @@ import { chromium } from '@playwright/test';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-// Same list as e2e/playwright.config.ts (WEBGPU-HEADLESS.md); on a machine with a GPU, set
+// Same list as e2e/playwright.config.ts (docs/architecture.md, Headless WebGPU); on a machine with a GPU, set
 // SIFT_BENCH_GPU=1 to drop the SwiftShader ones and let Chromium pick the hardware adapter.
 const SWIFTSHADER_FLAGS = [
   '--use-vulkan=swiftshader',

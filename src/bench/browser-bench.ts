@@ -5,12 +5,9 @@
 // matmul variant of ours), ?conv=0 (skip conv).
 import { WebGpuBackend } from '../gpu/backend';
 import { acquireDevice } from '../gpu/device';
-import {
-  autotuneMatmul,
-  isCpuAdapter,
-  MATMUL_VARIANTS,
-  matmulVariant,
-} from '../gpu/kernels/matmul';
+import { IdbAdapterStore } from '../gpu/adapter-cache-idb';
+import { MATMUL_VARIANTS, matmulVariant } from '../gpu/kernels/matmul';
+import { tuneMatmul } from '../gpu/kernels/matmul-tune';
 import { GpuRuntime } from '../gpu/runtime';
 import { benchConv, CONV_TIMING, convCases, convFlops, convLabel } from './conv-bench';
 import { benchMatmul, matmulCases, matmulFlops, matmulTiming } from './matmul-bench';
@@ -43,11 +40,8 @@ async function run(results: BrowserBenchResults): Promise<void> {
   const rt = new GpuRuntime(device, adapterName);
   const gpu = new WebGpuBackend(rt);
   results.adapter = adapterName;
-  if (!isCpuAdapter(adapterName)) {
-    // A hardware adapter: measure which variant wins instead of assuming (see matmul.ts).
-    const tuned = await autotuneMatmul(rt);
-    log(`autotune: ${MATMUL_VARIANTS.map((v) => `${v} ${fixed(tuned.ms[v], 2)} ms`).join(', ')}`);
-  }
+  const tuned = await tuneMatmul(rt, { store: new IdbAdapterStore() });
+  log(`matmul tuning (${tuned.origin}): ${JSON.stringify(tuned.record)}`);
   results.variant = matmulVariant(rt);
   log(`ours: ${adapterName}, matmul variant '${results.variant}'`);
 

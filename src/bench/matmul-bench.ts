@@ -2,7 +2,13 @@
 // one (a batch of activations times a small weight). Runs unchanged in Node and in a page.
 import { Rng } from '../common/rng';
 import type { WebGpuBackend } from '../gpu/backend';
-import { matmulVariant, matmulWith, type MatmulVariant } from '../gpu/kernels/matmul';
+import {
+  matmulTuning,
+  matmulWith,
+  variantFor,
+  type MatmulTuning,
+  type MatmulVariant,
+} from '../gpu/kernels/matmul';
 import { buf } from '../gpu/storage';
 import type { MatmulPlan } from '../tensor/backend';
 import { gflops, timeGpu, type TimingOptions } from './timing';
@@ -20,6 +26,10 @@ export const matmulCases: MatmulCase[] = [
   { name: '1024', m: 1024, n: 1024, k: 1024 },
   { name: 'tall-skinny 8192x64 @ 64x64', m: 8192, n: 64, k: 64 },
 ];
+
+/** Square n x n x n products, named by n (`--sizes 256,512,...`). */
+export const squareCases = (sizes: readonly number[]): MatmulCase[] =>
+  sizes.map((n) => ({ name: String(n), m: n, n, k: n }));
 
 export interface MatmulResult extends MatmulCase {
   variant: MatmulVariant;
@@ -42,7 +52,7 @@ export function matmulTiming(c: MatmulCase): TimingOptions {
 
 export interface BenchMatmulOptions {
   cases?: readonly MatmulCase[];
-  /** Kernel variant to time (default: the one the runtime would choose). */
+  /** Kernel variant to time (default: what the runtime's tuning picks per shape). */
   variant?: MatmulVariant;
   /** Called after each case, e.g. to print progress. */
   onResult?: (r: MatmulResult) => void;
@@ -51,8 +61,11 @@ export interface BenchMatmulOptions {
 /** C = A @ B (row-major, no transposes) per case, in GFLOP/s (2 m n k flops per product). */
 export async function benchMatmul(
   gpu: WebGpuBackend,
-  { cases = matmulCases, variant = matmulVariant(gpu.rt), onResult }: BenchMatmulOptions = {},
+  { cases = matmulCases, variant, onResult }: BenchMatmulOptions = {},
 ): Promise<MatmulResult[]> {
+  const tuning: MatmulTuning = variant
+    ? { small: variant, large: variant, splitK: false }
+    : matmulTuning(gpu.rt);
   const results: MatmulResult[] = [];
   for (const c of cases) {
     const plan: MatmulPlan = {
@@ -70,11 +83,16 @@ export async function benchMatmul(
     const out = gpu.ctx.alloc(c.m * c.n, 'bench.c');
     const { msPerIteration } = await timeGpu(
       gpu.rt,
-      () => matmulWith(variant, gpu.rt, buf(a), buf(b), out.buffer, plan),
+      () => matmulWith(tuning, gpu.rt, buf(a), buf(b), out.buffer, plan),
       matmulTiming(c),
     );
     for (const s of [a, b, out]) gpu.release(s);
-    const r = { ...c, variant, ms: msPerIteration, gflops: gflops(matmulFlops(c), msPerIteration) };
+    const r = {
+      ...c,
+      variant: variantFor(tuning, plan),
+      ms: msPerIteration,
+      gflops: gflops(matmulFlops(c), msPerIteration),
+    };
     results.push(r);
     onResult?.(r);
   }

@@ -3,7 +3,7 @@
 // readbacks and buffer creations after warm-up (the last must be 0).
 import type { ReadDataFile } from '../data/builtin';
 import type { WebGpuBackend } from '../gpu/backend';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { webGpuRunParts } from '../gpu/run-parts';
 import {
   defaultRunConfig,
   parseRunConfig,
@@ -80,12 +80,9 @@ export async function benchTrainingSteps(
       dataCache.set(config.dataset, data);
     }
     const run = prepareRun({
-      backend: gpu,
-      sparse: new WebGpuSparseBackend(gpu.ctx),
-      adapterName: rt.adapterName,
+      ...webGpuRunParts(gpu),
       config,
       data,
-      sync: () => rt.sync(),
       evalSamples: c.batchSize,
     });
     for (let i = 0; i < warmup; i++) run.session.trainOneStep();

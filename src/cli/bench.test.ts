@@ -24,11 +24,24 @@ describe('bench command', () => {
     expect(c.out.join('')).toContain('--node-only');
   });
 
-  it('reports ours from Chromium beside the peer, and Node separately', () => {
+  it('rejects bad --sizes before touching the GPU', async () => {
+    const a = io();
+    expect(await main(['--sizes', '256,abc'], a.io)).toBe(2);
+    expect(a.err.join('')).toContain('--sizes');
+  });
+
+  it('reports the Node half (ours, TF.js on the same adapter, torch) with Chromium beside', () => {
     const node = {
       matmul: [{ name: '512', m: 512, n: 512, k: 512, variant: 'register', ms: 100, gflops: 2.7 }],
+      peer: {
+        version: '4.22.0',
+        adapter: 'google swiftshader',
+        matmul: [{ name: '512', gflops: 0.9 }],
+      },
+      torch: { torch: '1.13', device: 'CPU', rows: [{ n: 512, gflops: 20 }] },
     } as NodeBenchResults;
     const browser = {
+      variant: 'register',
       matmul: [
         {
           name: '512',
@@ -43,27 +56,31 @@ describe('bench command', () => {
         },
       ],
     } as BrowserBenchResults;
-    expect(summarise(node, browser)).toEqual([
+    const row = {
+      n: 512,
+      m: 512,
+      k: 512,
+      name: '512',
+      oursGflops: 2.7,
+      peerGflops: 0.9,
+      torchGflops: 20,
+      variant: 'register',
+      chromiumOursGflops: 4.5,
+      chromiumPeerGflops: 0.45,
+    };
+    expect(summarise(node, browser)).toEqual([row]);
+    expect(summarise({ ...node, peer: null, torch: null }, null)).toEqual([
       {
-        n: 512,
-        m: 512,
-        k: 512,
-        name: '512',
-        oursGflops: 4.5,
-        peerGflops: 0.45,
-        oursNodeGflops: 2.7,
+        ...row,
+        peerGflops: null,
+        torchGflops: null,
+        chromiumOursGflops: null,
+        chromiumPeerGflops: null,
       },
     ]);
-    expect(summarise(node, null)).toEqual([
-      {
-        n: 512,
-        m: 512,
-        k: 512,
-        name: '512',
-        oursGflops: 2.7,
-        peerGflops: null,
-        oursNodeGflops: 2.7,
-      },
+    // Browser only: the Chromium pair fills the row.
+    expect(summarise(null, browser)).toEqual([
+      { ...row, oursGflops: 4.5, peerGflops: 0.45, torchGflops: null },
     ]);
   });
 });

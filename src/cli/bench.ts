@@ -2,32 +2,46 @@
 // WebGPU, then, unless --node-only, the browser half (scripts/bench-browser.mjs: ours against
 // TensorFlow.js's WebGPU backend in Chromium, which needs a prior `npx vite build`). Prints tables;
 // with --json FILE writes every figure with the machine and adapters named. Asserts nothing.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { adapterFeatureReport, type AdapterFeatureReport } from '../bench/adapter-features-node';
 import { benchConv, convCases, convLabel, type ConvResult } from '../bench/conv-bench';
-import { benchMatmul, matmulCases, type MatmulResult } from '../bench/matmul-bench';
+import {
+  benchMatmul,
+  matmulCases,
+  matmulFlops,
+  matmulTiming,
+  squareCases,
+  type MatmulCase,
+  type MatmulResult,
+} from '../bench/matmul-bench';
 import { fixed, formatTable, type BrowserBenchResults } from '../bench/report';
 import { benchSparseLinear, type SparseBenchResult } from '../bench/sparse-bench';
 import { benchTrainingSteps, stepBenchCases, type StepBenchResult } from '../bench/step-bench';
+import { loadNodeTfjsPeer } from '../bench/tfjs-peer-node';
+import { gflops } from '../bench/timing';
 import { nodeDataFiles } from '../data/builtin-node';
+import { FileAdapterStore } from '../gpu/adapter-cache-node';
 import { WebGpuBackend } from '../gpu/backend';
-import {
-  autotuneMatmul,
-  isCpuAdapter,
-  MATMUL_VARIANTS,
-  matmulVariant,
-} from '../gpu/kernels/matmul';
+import { MATMUL_VARIANTS, matmulVariant } from '../gpu/kernels/matmul';
+import { tuneMatmul, type MatmulTuneResult } from '../gpu/kernels/matmul-tune';
 import { createNodeRuntime } from '../gpu/node-gpu';
 import { isEntryPoint, processIo, UsageError, type CliIo } from './cli-io';
+import { checkFlags } from './flags';
 
 const USAGE = `usage: npm run bench [-- options]
   --json FILE      write every figure (machine, adapters, tables) as JSON
   --node-only      skip the browser half (Chromium + TensorFlow.js peer)
   --browser-only   skip the Node half
   --quick          256 and 512 only, fewer conv shapes, no sparse table
+  --sizes LIST     square matmul sizes, e.g. 256,512,1024,2048,4096 (default: 256, 512, 1024
+                   and a tall-skinny product)
+  --no-peer        skip TensorFlow.js's WebGPU backend in Node (same Dawn adapter as ours)
+  --no-torch       skip PyTorch's fp32 matmul (/usr/bin/python3 or python3 with torch; CUDA if
+                   available, TF32 off)
   --all-variants   also time every matmul kernel variant (slow on a software GPU)
   --no-conv        skip conv2d;  --no-sparse  skip the sparse layer table
   --no-steps       skip whole training steps (resnet-mini per transform and s, gpt-tiny)`;
@@ -37,6 +51,9 @@ const OPTIONS = {
   'node-only': { type: 'boolean', default: false },
   'browser-only': { type: 'boolean', default: false },
   quick: { type: 'boolean', default: false },
+  sizes: { type: 'string' },
+  'no-peer': { type: 'boolean', default: false },
+  'no-torch': { type: 'boolean', default: false },
   'all-variants': { type: 'boolean', default: false },
   'no-conv': { type: 'boolean', default: false },
   'no-sparse': { type: 'boolean', default: false },
@@ -55,7 +72,10 @@ export interface MachineInfo {
   node: string;
 }
 
-/** One row of the `matmul` list: ours in Chromium when the browser half ran (same run as the peer), else ours in Node. */
+/**
+ * One row of the `matmul` list, all from the Node half (one Dawn adapter for ours and the peer,
+ * PyTorch on the same machine), plus ours and the peer in Chromium when the browser half ran.
+ */
 export interface MatmulSummary {
   n: number;
   m: number;
@@ -63,13 +83,28 @@ export interface MatmulSummary {
   name: string;
   oursGflops: number;
   peerGflops: number | null;
-  oursNodeGflops: number | null;
+  torchGflops: number | null;
+  /** Our kernel variant for this shape. */
+  variant: string;
+  chromiumOursGflops: number | null;
+  chromiumPeerGflops: number | null;
+}
+
+export interface TorchMatmul {
+  torch: string;
+  device: string;
+  rows: { n: number; gflops: number }[];
 }
 
 export interface NodeBenchResults {
   adapter: string;
+  adapterFeatures: AdapterFeatureReport;
+  matmulTuning: MatmulTuneResult;
   matmulVariant: string;
   matmul: MatmulResult[];
+  /** TensorFlow.js WebGPU on the same Dawn adapter, per matmul case (null: skipped or failed). */
+  peer: { version: string; adapter: string; matmul: { name: string; gflops: number }[] } | null;
+  torch: TorchMatmul | null;
   variants: MatmulResult[];
   conv: ConvResult[];
   sparse: SparseBenchResult | null;
@@ -80,6 +115,9 @@ export interface BenchReport {
   machine: MachineInfo;
   /** Adapter names as the runtimes report them (null where that half did not run). */
   adapters: { node: string | null; chromium: string | null };
+  /** Our adapter and the peer's in the `matmul` rows (the Node half). */
+  adapter: string | null;
+  peerAdapter: string | null;
   node: NodeBenchResults | null;
   browser: BrowserBenchResults | null;
   matmul: MatmulSummary[];
@@ -95,25 +133,77 @@ export function machineInfo(): MachineInfo {
   };
 }
 
+/** Matmul cases from --sizes / --quick. */
+function matmulCasesFor(opts: Options): MatmulCase[] {
+  if (opts.sizes) {
+    const sizes = opts.sizes.split(',').map((v) => Number(v.trim()));
+    if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 16384)) {
+      throw new UsageError(`--sizes: expected whole numbers 1..16384 separated by commas`);
+    }
+    return squareCases(sizes);
+  }
+  return opts.quick ? matmulCases.filter((c) => c.m <= 512 && c.m === c.n) : matmulCases;
+}
+
+/** PyTorch's fp32 figures for square sizes (scripts/torch-matmul.py), or null without torch. */
+function torchMatmul(sizes: readonly number[], io: CliIo): TorchMatmul | null {
+  const script = join(process.cwd(), 'scripts', 'torch-matmul.py');
+  if (sizes.length === 0 || !existsSync(script)) return null;
+  // Debian's /usr/bin/python3 carries torch here where the pyenv python3 on PATH does not; on the
+  // GPU machines seen so far it is the other way round. The first that runs the script wins.
+  const why: string[] = [];
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(python, [script, sizes.join(',')], { encoding: 'utf8' });
+    if (r.status === 0) return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as TorchMatmul;
+    why.push(`${python}: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+  }
+  io.out(`  torch: skipped (${why.join('; ')})\n`);
+  return null;
+}
+
 async function nodeHalf(opts: Options, io: CliIo): Promise<NodeBenchResults> {
+  const cases = matmulCasesFor(opts);
   const rt = await createNodeRuntime();
   try {
     const gpu = new WebGpuBackend(rt);
-    if (!isCpuAdapter(rt.adapterName)) {
-      // A hardware adapter: measure which variant wins instead of assuming (see matmul.ts).
-      const tuned = await autotuneMatmul(rt);
+    const adapterFeatures = await adapterFeatureReport();
+    io.out(
+      `Node: ${rt.adapterName}; subgroups ${adapterFeatures.subgroups ? `yes (sizes ${adapterFeatures.subgroupMinSize}-${adapterFeatures.subgroupMaxSize})` : 'no'}, ` +
+        `subgroup-matrix ${adapterFeatures.subgroupMatrix ? 'yes' : 'no'}\n`,
+    );
+    const matmulTuning = await tuneMatmul(rt, { store: new FileAdapterStore() });
+    io.out(`  matmul tuning (${matmulTuning.origin}): ${JSON.stringify(matmulTuning.record)}\n`);
+    const variant = matmulVariant(rt);
+    const peerSide = opts['no-peer']
+      ? null
+      : await loadNodeTfjsPeer().catch((e: Error) => {
+          io.out(`  peer: TensorFlow.js WebGPU failed to start in Node (${e.message})\n`);
+          return null;
+        });
+    if (peerSide)
+      io.out(`  peer: TensorFlow.js ${peerSide.version} webgpu (${peerSide.adapter})\n`);
+    // Ours then the peer per shape, on one adapter, with the same timing budget.
+    const matmul: MatmulResult[] = [];
+    const peerMatmul: { name: string; gflops: number }[] = [];
+    for (const c of cases) {
+      const [r] = await benchMatmul(gpu, { cases: [c] });
+      matmul.push(r);
+      let line = `  matmul ${r.name}: ours ${fixed(r.gflops, 3)} GFLOP/s (${r.variant}, ${fixed(r.ms, 2)} ms)`;
+      if (peerSide) {
+        const t = await peerSide.timeMatmul(c, matmulTiming(c));
+        const g = gflops(matmulFlops(c), t.msPerIteration);
+        peerMatmul.push({ name: c.name, gflops: g });
+        line += `, TF.js ${fixed(g, 3)} GFLOP/s (${fixed(r.gflops / g, 2)}x)`;
+      }
+      io.out(`${line}\n`);
+    }
+    const squares = cases.filter((c) => c.m === c.n && c.n === c.k).map((c) => c.n);
+    const torch = opts['no-torch'] ? null : torchMatmul(squares, io);
+    if (torch) {
       io.out(
-        `autotune: ${MATMUL_VARIANTS.map((v) => `${v} ${fixed(tuned.ms[v], 2)} ms`).join(', ')}\n`,
+        `  torch ${torch.torch} fp32 on ${torch.device}: ${torch.rows.map((r) => `${r.n}: ${fixed(r.gflops, 3)}`).join(', ')} GFLOP/s\n`,
       );
     }
-    const variant = matmulVariant(rt);
-    io.out(`Node: ${rt.adapterName}, matmul variant '${variant}'\n`);
-    const cases = opts.quick ? matmulCases.filter((c) => c.m <= 512 && c.m === c.n) : matmulCases;
-    const matmul = await benchMatmul(gpu, {
-      cases,
-      onResult: (r) =>
-        io.out(`  matmul ${r.name}: ${fixed(r.gflops, 3)} GFLOP/s (${fixed(r.ms, 1)} ms)\n`),
-    });
     const variants: MatmulResult[] = [];
     if (opts['all-variants']) {
       for (const v of MATMUL_VARIANTS) {
@@ -179,8 +269,14 @@ async function nodeHalf(opts: Options, io: CliIo): Promise<NodeBenchResults> {
     }
     return {
       adapter: rt.adapterName,
+      adapterFeatures,
+      matmulTuning,
       matmulVariant: variant,
       matmul,
+      peer: peerSide
+        ? { version: peerSide.version, adapter: peerSide.adapter, matmul: peerMatmul }
+        : null,
+      torch,
       variants,
       conv,
       sparse,
@@ -226,33 +322,53 @@ export function summarise(
   node: NodeBenchResults | null,
   browser: BrowserBenchResults | null,
 ): MatmulSummary[] {
-  const names = new Set([...(browser?.matmul ?? []), ...(node?.matmul ?? [])].map((c) => c.name));
-  return matmulCases
-    .filter((c) => names.has(c.name))
-    .map((c) => {
-      const inBrowser = browser?.matmul.find((r) => r.name === c.name);
-      const inNode = node?.matmul.find((r) => r.name === c.name);
-      return {
-        n: c.n,
-        m: c.m,
-        k: c.k,
-        name: c.name,
-        oursGflops: inBrowser?.oursGflops ?? inNode?.gflops ?? NaN,
-        peerGflops: inBrowser?.peerGflops ?? null,
-        oursNodeGflops: inNode?.gflops ?? null,
-      };
-    });
+  const rows = node?.matmul ?? browser?.matmul ?? [];
+  return rows.map((c) => {
+    const inNode = node?.matmul.find((r) => r.name === c.name);
+    const inBrowser = browser?.matmul.find((r) => r.name === c.name);
+    const torch = c.m === c.n && c.n === c.k ? node?.torch?.rows.find((r) => r.n === c.n) : null;
+    return {
+      n: c.n,
+      m: c.m,
+      k: c.k,
+      name: c.name,
+      oursGflops: inNode?.gflops ?? inBrowser?.oursGflops ?? NaN,
+      peerGflops: inNode
+        ? (node?.peer?.matmul.find((r) => r.name === c.name)?.gflops ?? null)
+        : (inBrowser?.peerGflops ?? null),
+      torchGflops: torch?.gflops ?? null,
+      variant: inNode?.variant ?? browser?.variant ?? 'unknown',
+      chromiumOursGflops: inBrowser?.oursGflops ?? null,
+      chromiumPeerGflops: inBrowser?.peerGflops ?? null,
+    };
+  });
 }
+
+const cell = (v: number | null): string => (v === null ? '-' : fixed(v, 3));
 
 function summaryTable(report: BenchReport): string[] {
   return formatTable(
-    ['matmul', 'Node ours', 'Chromium ours', 'Chromium tfjs', 'ours/tfjs'],
+    [
+      'matmul',
+      'variant',
+      'ours',
+      'TF.js',
+      'ours/TF.js',
+      'torch fp32',
+      'ours/torch',
+      'Chromium ours',
+      'Chromium TF.js',
+    ],
     report.matmul.map((r) => [
       r.name,
-      r.oursNodeGflops === null ? '-' : fixed(r.oursNodeGflops, 3),
-      r.peerGflops === null ? '-' : fixed(r.oursGflops, 3),
-      r.peerGflops === null ? '-' : fixed(r.peerGflops, 3),
+      r.variant,
+      fixed(r.oursGflops, 3),
+      cell(r.peerGflops),
       r.peerGflops === null ? '-' : `${fixed(r.oursGflops / r.peerGflops, 2)}x`,
+      cell(r.torchGflops),
+      r.torchGflops === null ? '-' : `${fixed((100 * r.oursGflops) / r.torchGflops, 0)}%`,
+      cell(r.chromiumOursGflops),
+      cell(r.chromiumPeerGflops),
     ]),
   );
 }
@@ -264,6 +380,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     if (opts['node-only'] && opts['browser-only']) {
       throw new UsageError('--node-only and --browser-only exclude each other');
     }
+    matmulCasesFor(opts); // validates --sizes before the GPU starts
+    // An unwritable --json would otherwise fail after the whole benchmark.
+    checkFlags(opts, { json: { kind: 'output-file' } });
   } catch (e) {
     io.err(`${(e as Error).message}\n${USAGE}\n`);
     return 2;
@@ -279,6 +398,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const report: BenchReport = {
     machine,
     adapters: { node: node?.adapter ?? null, chromium: browser?.adapter ?? null },
+    adapter: node?.adapter ?? browser?.adapter ?? null,
+    peerAdapter: node ? (node.peer?.adapter ?? null) : (browser?.peer.adapter ?? null),
     node,
     browser,
     matmul: summarise(node, browser),

@@ -20,6 +20,7 @@ import {
   UsageError,
   type CliIo,
 } from './cli-io';
+import { runCommand } from './command';
 
 const KERNELS: Record<string, ExecutedMacsModel> = {
   'masked-dense': maskedDenseKernel,
@@ -158,8 +159,15 @@ export function formatReport(r: FlopsReport): string {
 
 /** Runs the command; returns the exit code (0 ok, 2 bad arguments, 1 unexpected failure). */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  try {
-    const result = buildReport(argv);
+  return runCommand(argv, io, { name: 'flops', usage: USAGE }, async (args) => {
+    let result: ReturnType<typeof buildReport>;
+    try {
+      result = buildReport(args);
+    } catch (e) {
+      // Every input here is a flag: a value the planner rejects is a usage mistake.
+      if (isSiftError(e) && e.code === 'INVALID_ARGUMENT') throw new UsageError(e.message);
+      throw e;
+    }
     if (result === 'help') {
       io.out(USAGE + '\n');
       return 0;
@@ -168,17 +176,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       result.asJson ? JSON.stringify(result.report, null, 2) + '\n' : formatReport(result.report),
     );
     return 0;
-  } catch (e) {
-    if (
-      e instanceof UsageError ||
-      (isSiftError(e) && (e.code === 'CONFIG_INVALID' || e.code === 'INVALID_ARGUMENT'))
-    ) {
-      io.err(`flops: ${e.message}\n${USAGE}\n`);
-      return 2;
-    }
-    io.err(`flops: ${(e as Error).stack ?? String(e)}\n`);
-    return 1;
-  }
+  });
 }
 
 if (isEntryPoint('flops')) process.exitCode = await main(process.argv.slice(2));

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { countModel } from '../flops/count';
 import { PRESETS, PRESET_NAMES, presetSpec } from '../models/presets';
 import { formatCount, formatTable, isEntryPoint, processIo, type CliIo } from './cli-io';
+import { runCommand } from './command';
 
 export interface PresetRow {
   name: string;
@@ -33,14 +34,19 @@ export function presetRows(): PresetRow[] {
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  let json = false;
-  try {
-    json = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false } } }).values
-      .json;
-  } catch (e) {
-    io.err(`presets: ${(e as Error).message}\nusage: npm run presets [-- --json]\n`);
-    return 2;
-  }
+  return runCommand(
+    argv,
+    io,
+    { name: 'presets', usage: 'usage: npm run presets [-- --json]' },
+    (args) => Promise.resolve(printPresets(args, io)),
+  );
+}
+
+function printPresets(argv: string[], io: CliIo): number {
+  const { json } = parseArgs({
+    args: argv,
+    options: { json: { type: 'boolean', default: false } },
+  }).values;
   const rows = presetRows();
   if (json) {
     io.out(JSON.stringify(rows, null, 2) + '\n');

@@ -2,13 +2,19 @@
 // trains with a progress line on stderr, and returns the history and final metrics.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { isSiftError } from '../common/errors';
+import { tuneAdapter } from '../bench/adapter-tuning';
+import { isSiftError, type SiftErrorCode } from '../common/errors';
 import { nodeDataFiles } from '../data/builtin-node';
+import { defaultRunLimits, type RunLimits } from '../flops/limits';
+import { FileAdapterStore } from '../gpu/adapter-cache-node';
 import { WebGpuBackend } from '../gpu/backend';
 import { createNodeRuntime } from '../gpu/node-gpu';
 import type { GpuRuntime } from '../gpu/runtime';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { webGpuRunParts } from '../gpu/run-parts';
+import type { KernelProfile } from '../sparse/kernel-choice';
 import type { RunConfig } from '../spec/run-config';
+import type { DivergenceRule } from '../train/divergence';
+import { finalMetrics } from '../train/final-metrics';
 import type { FinalMetrics, MetricPoint } from '../train/metrics';
 import { loadData, prepareRun, type PreparedRun } from '../train/setup';
 import type { CliIo } from './cli-io';
@@ -17,16 +23,26 @@ export interface NodeRunResult {
   config: RunConfig;
   history: MetricPoint[];
   final: FinalMetrics;
-  /** Set when the run stopped early (NaN loss): the metrics up to there are kept. */
+  /** Set when the run stopped early (NaN or diverging loss): the metrics up to there are kept. */
   error?: { code: string; message: string };
   run: PreparedRun;
 }
 
-let runtime: Promise<GpuRuntime> | null = null;
+/** Failures that end a run but keep what it measured: reported, not thrown. */
+const STOP_CODES: readonly SiftErrorCode[] = ['NAN_LOSS', 'DIVERGED'];
 
-export function nodeRuntime(): Promise<GpuRuntime> {
-  runtime ??= createNodeRuntime();
-  return runtime;
+let runtime: Promise<{ rt: GpuRuntime; kernelProfile: KernelProfile }> | null = null;
+
+/** The process's runtime, tuned for its adapter (timed at first use, then from the cache file). */
+async function tunedRuntime(): Promise<{ rt: GpuRuntime; kernelProfile: KernelProfile }> {
+  const rt = await createNodeRuntime();
+  const { kernelProfile } = await tuneAdapter(rt, new FileAdapterStore());
+  return { rt, kernelProfile };
+}
+
+export async function nodeRuntime(): Promise<GpuRuntime> {
+  runtime ??= tunedRuntime();
+  return (await runtime).rt;
 }
 
 export async function runOnNode(
@@ -34,26 +50,35 @@ export async function runOnNode(
   io: CliIo,
   {
     dataFile,
-    evalSamples,
     quiet = false,
-  }: { dataFile?: string; evalSamples?: number; quiet?: boolean } = {},
+    divergence,
+    maxParams = defaultRunLimits.maxParams,
+  }: {
+    dataFile?: string;
+    quiet?: boolean;
+    divergence?: DivergenceRule;
+    maxParams?: number;
+  } = {},
 ): Promise<NodeRunResult> {
   const rt = await nodeRuntime();
-  const backend = new WebGpuBackend(rt);
-  const sparse = new WebGpuSparseBackend(backend.ctx);
+  const kernelProfile = (await runtime)?.kernelProfile;
+  const limits: RunLimits = {
+    maxBufferBytes: rt.device.limits.maxBufferSize,
+    maxBindingBytes: rt.device.limits.maxStorageBufferBindingSize,
+    maxParams,
+  };
   const userFiles = dataFile
     ? [{ name: basename(dataFile), bytes: toArrayBuffer(await readFile(dataFile)) }]
     : undefined;
   const data = await loadData(config, { read: nodeDataFiles(), userFiles });
   const started = Date.now();
   const run = prepareRun({
-    backend,
-    sparse,
-    adapterName: rt.adapterName,
+    ...webGpuRunParts(new WebGpuBackend(rt)),
+    kernelProfile,
     config,
     data,
-    evalSamples,
-    sync: () => rt.sync(),
+    limits,
+    divergence,
     yieldNow: () => Promise.resolve(),
     events: {
       onMetrics: (points) => {
@@ -67,23 +92,11 @@ export async function runOnNode(
   try {
     await run.session.run();
   } catch (e) {
-    if (!isSiftError(e) || e.code !== 'NAN_LOSS') throw e;
+    if (!isSiftError(e) || !STOP_CODES.includes(e.code)) throw e;
     error = { code: e.code, message: e.message };
   }
   if (!quiet) io.err('\n');
-  const ev = run.session.lastEvaluation ?? (await run.session.evaluate());
-  const final: FinalMetrics = {
-    trainLoss: run.session.trainLoss,
-    evalLoss: ev.loss,
-    ...(run.model.task === 'classify'
-      ? { evalAccuracy: ev.accuracy }
-      : { evalBitsPerChar: ev.loss / Math.LN2 }),
-    trainingFlops: run.session.trainingFlops,
-    executedFlops: run.session.executedFlops,
-    wallSeconds: run.session.elapsedMs / 1000,
-    paramsTotal: run.model.count.paramsTotal,
-    paramsActive: run.model.count.paramsActive,
-  };
+  const final = await finalMetrics(run);
   return { config, history: run.session.history, final, error, run };
 }
 

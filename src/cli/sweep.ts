@@ -161,10 +161,8 @@ async function runOne(
   io: CliIo,
   values: Values,
 ): Promise<{ result: SweepRunResult; metric: SweepMetric }> {
-  const evalSamples = values['eval-samples'] ? Number(values['eval-samples']) : undefined;
   const r = await runOnNode(run.config, io, {
     dataFile: values['data-file'] as string | undefined,
-    evalSamples,
     quiet: true,
   });
   r.run.dispose();

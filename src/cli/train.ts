@@ -1,14 +1,23 @@
 // `npm run train -- --model <preset> --transform <t> --sparsity <s> --method static|set|rigl
-//   --steps N [--seed k] [--json out.json] [--export dir]`: one run on Node's WebGPU.
-import { mkdir, writeFile } from 'node:fs/promises';
+//   --steps N [--seed k] [--json out.json] [--export dir]`: one run on Node's WebGPU. Every flag
+// and path is checked (src/cli/flags.ts) before the GPU is touched.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isSiftError } from '../common/errors';
+import { defaultRunLimits } from '../flops/limits';
 import { exportRun } from '../io/checkpoint';
 import { getPreset } from '../models/presets';
 import { defaultRunConfig, parseRunConfig, type RunConfig } from '../spec/run-config';
 import { parseTransformName } from '../sparse/transforms/types';
+import {
+  defaultDivergenceRule,
+  divergenceRuleProblems,
+  type DivergenceRule,
+} from '../train/divergence';
 import { formatCount, processIo, UsageError, type CliIo } from './cli-io';
+import { checkRunSize } from '../train/setup';
+import { runCommand, writeOutput } from './command';
+import { exportBuiltinData } from './export-data';
+import { checkFlags, type FlagRules, type FlagValues } from './flags';
 import { runOnNode } from './run-node';
 
 export const TRAIN_OPTIONS = {
@@ -35,6 +44,9 @@ export const TRAIN_OPTIONS = {
   seed: { type: 'string' },
   json: { type: 'string' },
   export: { type: 'string' },
+  'diverge-factor': { type: 'string' },
+  'diverge-checks': { type: 'string' },
+  'max-params': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -43,26 +55,65 @@ export const TRAIN_USAGE = `usage: npm run train -- --model <preset> [--transfor
   more: --dataset builtin-images|builtin-text|cifar10|cifar100|text-file --data-file <path>
         --batch N --lr x --optimizer sgd|adamw --schedule constant|multistep|cosine --weight-decay x
         --update-interval N --drop-fraction x --end-fraction x --mask-init uniform|erk
-        --eval-every N --eval-samples N --metrics-every N --grad-clip x`;
+        --eval-every N --eval-samples N --metrics-every N --grad-clip x
+  guards: --diverge-factor x (stop when the loss stays above x times its first value; 0 = off,
+        default ${defaultDivergenceRule.factor}) --diverge-checks N (for N reads in a row, default ${defaultDivergenceRule.checks})
+        --max-params N (refuse larger models, default ${defaultRunLimits.maxParams})
+  --debug  print the stack trace of a failure`;
 
 type TrainValues = { [K in keyof typeof TRAIN_OPTIONS]?: string | boolean };
 
-function num(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n))
-    throw new UsageError(`--${flag} must be a number, got "${text}"`);
-  return n;
+/**
+ * What the flags must be before anything runs. RunConfig's own validator (parseRunConfig) owns
+ * the ranges of its fields, so those flags are only checked to be numbers here; the rest carry
+ * their full rule.
+ */
+export const TRAIN_RULES = {
+  'data-file': { kind: 'input-file' },
+  sparsity: { kind: 'number' },
+  steps: { kind: 'number' },
+  batch: { kind: 'number' },
+  lr: { kind: 'number' },
+  'weight-decay': { kind: 'number' },
+  'update-interval': { kind: 'number' },
+  'drop-fraction': { kind: 'number' },
+  'end-fraction': { kind: 'number' },
+  'eval-every': { kind: 'number' },
+  'eval-samples': { kind: 'number' },
+  'metrics-every': { kind: 'number' },
+  'grad-clip': { kind: 'number' },
+  seed: { kind: 'number' },
+  json: { kind: 'output-file' },
+  export: { kind: 'output-dir' },
+  'diverge-factor': { kind: 'number', min: 0 },
+  'diverge-checks': { kind: 'int', min: 1 },
+  'max-params': { kind: 'int', min: 1 },
+} as const satisfies FlagRules;
+
+export type TrainFlags = FlagValues<typeof TRAIN_RULES>;
+
+/** How a CLI run is guarded: divergence rule and the parameter cap (flags or defaults). */
+export function guardsFromFlags(flags: TrainFlags): {
+  divergence: DivergenceRule;
+  maxParams: number;
+} {
+  const divergence: DivergenceRule = {
+    factor: flags['diverge-factor'] ?? defaultDivergenceRule.factor,
+    checks: flags['diverge-checks'] ?? defaultDivergenceRule.checks,
+  };
+  const problems = divergenceRuleProblems(divergence);
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
+  return { divergence, maxParams: flags['max-params'] ?? defaultRunLimits.maxParams };
 }
 
 /** Turn CLI flags into a validated RunConfig (preset-appropriate defaults for text models). */
 export function configFromArgs(values: TrainValues): RunConfig {
+  const flags = checkFlags(values, TRAIN_RULES);
   const model = String(values.model);
   const preset = getPreset(model);
-  const isText = preset.task === 'language-model';
+  const isText = preset.task === 'language';
   const transform = parseTransformName(String(values.transform ?? 'dense'));
-  const sparsity =
-    num('sparsity', values.sparsity as string | undefined) ?? (transform === 'dense' ? 0 : 0.75);
+  const sparsity = flags.sparsity ?? (transform === 'dense' ? 0 : 0.75);
   const partial: Partial<RunConfig> = {
     model,
     transform,
@@ -84,56 +135,52 @@ export function configFromArgs(values: TrainValues): RunConfig {
   const setIf = <K extends keyof RunConfig>(key: K, v: RunConfig[K] | undefined) => {
     if (v !== undefined) partial[key] = v;
   };
-  setIf('steps', num('steps', values.steps as string | undefined));
-  setIf('batchSize', num('batch', values.batch as string | undefined));
-  setIf('lr', num('lr', values.lr as string | undefined));
+  setIf('steps', flags.steps);
+  setIf('batchSize', flags.batch);
+  setIf('lr', flags.lr);
   setIf('optimizer', values.optimizer as RunConfig['optimizer'] | undefined);
   setIf('schedule', values.schedule as RunConfig['schedule'] | undefined);
-  setIf('weightDecay', num('weight-decay', values['weight-decay'] as string | undefined));
-  setIf('updateInterval', num('update-interval', values['update-interval'] as string | undefined));
-  setIf('dropFraction', num('drop-fraction', values['drop-fraction'] as string | undefined));
-  setIf('endFraction', num('end-fraction', values['end-fraction'] as string | undefined));
+  setIf('weightDecay', flags['weight-decay']);
+  setIf('updateInterval', flags['update-interval']);
+  setIf('dropFraction', flags['drop-fraction']);
+  setIf('endFraction', flags['end-fraction']);
   setIf('maskInit', values['mask-init'] as RunConfig['maskInit'] | undefined);
-  setIf('evalEvery', num('eval-every', values['eval-every'] as string | undefined));
-  setIf('metricsEvery', num('metrics-every', values['metrics-every'] as string | undefined));
-  setIf('gradClip', num('grad-clip', values['grad-clip'] as string | undefined));
-  setIf('seed', num('seed', values.seed as string | undefined));
+  setIf('evalEvery', flags['eval-every']);
+  setIf('evalSamples', flags['eval-samples']);
+  setIf('metricsEvery', flags['metrics-every']);
+  setIf('gradClip', flags['grad-clip']);
+  setIf('seed', flags.seed);
   const config = { ...defaultRunConfig, ...partial };
   // Short runs: evaluate at most ~10 times and read metrics at least at every evaluation.
   if (values['eval-every'] === undefined)
     config.evalEvery = Math.max(1, Math.ceil(config.steps / 10));
   if (values['metrics-every'] === undefined)
     config.metricsEvery = Math.max(1, Math.min(10, config.evalEvery));
+  const userData = config.dataset !== 'builtin-images' && config.dataset !== 'builtin-text';
+  if (userData && values['data-file'] === undefined)
+    throw new UsageError(`--dataset ${config.dataset} needs --data-file <path>`);
+  if (!userData && values['data-file'] !== undefined)
+    throw new UsageError(
+      `--data-file is for --dataset cifar10, cifar100 or text-file, not ${config.dataset}`,
+    );
   return parseRunConfig(config);
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  let values: TrainValues;
-  try {
-    ({ values } = parseArgs({ args: argv, options: TRAIN_OPTIONS, strict: true }));
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${TRAIN_USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(TRAIN_USAGE + '\n');
-    return 0;
-  }
-  let config: RunConfig;
-  try {
-    config = configFromArgs(values);
-  } catch (e) {
-    if (e instanceof UsageError || isSiftError(e)) {
-      io.err(`${e.message}\n${TRAIN_USAGE}\n`);
-      return 2;
+  return runCommand(argv, io, { name: 'train', usage: TRAIN_USAGE }, async (args) => {
+    const { values } = parseArgs({ args, options: TRAIN_OPTIONS, strict: true });
+    if (values.help) {
+      io.out(TRAIN_USAGE + '\n');
+      return 0;
     }
-    throw e;
-  }
-  try {
-    const evalSamples = num('eval-samples', values['eval-samples'] as string | undefined);
+    const config = configFromArgs(values);
+    const guards = guardsFromFlags(checkFlags(values, TRAIN_RULES));
+    // The preset's own input sizes stand in for the dataset's until it is loaded; prepareRun
+    // checks again with the real sizes and the adapter's limits.
+    checkRunSize(config, {}, { ...defaultRunLimits, maxParams: guards.maxParams });
     const result = await runOnNode(config, io, {
-      dataFile: values['data-file'] as string | undefined,
-      evalSamples,
+      dataFile: values['data-file'],
+      ...guards,
     });
     const { final } = result;
     io.out(
@@ -148,26 +195,29 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         `, ${formatCount(final.trainingFlops)} training FLOPs (${formatCount(final.executedFlops)} executed), ` +
         `${final.wallSeconds.toFixed(1)} s\n`,
     );
-    if (result.error) io.err(`stopped early: ${result.error.message}\n`);
-    if (values.json) {
-      const out = { config, history: result.history, final, error: result.error };
-      await writeFile(String(values.json), JSON.stringify(out, null, 2));
+    if (result.error)
+      io.err(`train: stopped early (${result.error.code}): ${result.error.message}\n`);
+    try {
+      if (values.json) {
+        const out = { config, history: result.history, final, error: result.error };
+        await writeOutput(values.json, JSON.stringify(out, null, 2));
+      }
+      if (values.export) {
+        const dir = values.export;
+        const exported = await exportRun(result.run, true);
+        const file = join(dir, 'model.safetensors');
+        await writeOutput(file, exported.safetensors, { mkdirFirst: dir });
+        await writeOutput(join(dir, 'config.json'), JSON.stringify(exported.config, null, 2));
+        const data = await exportBuiltinData(config, dir);
+        io.err(
+          `exported ${file}, config.json` +
+            (data.length > 0 ? ` and the data (${join(dir, 'data')})` : '') +
+            '\n',
+        );
+      }
+    } finally {
+      result.run.dispose();
     }
-    if (values.export) {
-      const dir = String(values.export);
-      await mkdir(dir, { recursive: true });
-      const exported = await exportRun(result.run, true);
-      await writeFile(join(dir, 'model.safetensors'), exported.safetensors);
-      await writeFile(join(dir, 'config.json'), JSON.stringify(exported.config, null, 2));
-      io.err(`exported ${join(dir, 'model.safetensors')} and config.json\n`);
-    }
-    result.run.dispose();
     return result.error ? 1 : 0;
-  } catch (e) {
-    if (isSiftError(e)) {
-      io.err(`error (${e.code}): ${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  });
 }

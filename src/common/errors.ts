@@ -25,7 +25,18 @@ export type SiftErrorCode =
   | 'TEXT_TOO_SHORT'
   | 'TEXT_BAD_UTF8'
   | 'CONFIG_INVALID'
-  | 'CHECKPOINT_MISMATCH';
+  | 'CHECKPOINT_MISMATCH'
+  | 'CHECKPOINT_INVALID'
+  | 'CHECKPOINT_FAILED'
+  | 'SAFETENSORS_DUPLICATE_NAME'
+  | 'DIVERGED'
+  | 'LABEL_OUT_OF_RANGE'
+  | 'CONFIG_TOO_LARGE'
+  | 'FILE_NOT_FOUND'
+  | 'FILE_IS_DIRECTORY'
+  | 'FILE_NOT_WRITABLE'
+  | 'FILE_ERROR'
+  | 'INTERNAL';
 
 export class SiftError extends Error {
   readonly code: SiftErrorCode;

@@ -8,6 +8,11 @@ import { SiftError } from '../common/errors';
 const BLOCK = 512;
 /** Long-name and pax records are tiny; a larger one means a corrupt header, not a real file. */
 const MAX_META_BYTES = 1 << 20;
+/**
+ * A kept member is read into one array; CIFAR's largest (cifar-100 train.bin) is 150 MB. A header
+ * claiming more is corrupt or not a dataset, and allocating it would fail with a bare RangeError.
+ */
+export const MAX_MEMBER_BYTES = 512 * 2 ** 20;
 
 /** One extracted archive member. */
 export interface TarMember {
@@ -184,6 +189,13 @@ export class TarExtractor {
       kind = 'keep';
     } else {
       kind = 'skip';
+    }
+    if (kind === 'keep' && size > MAX_MEMBER_BYTES) {
+      throw new SiftError(
+        'TAR_CORRUPT',
+        `${this.source}: member '${name}' (tar header at byte ${this.offset}) claims ${size} bytes, ` +
+          `more than the ${MAX_MEMBER_BYTES / 2 ** 20} MiB a dataset file can have; the archive is corrupt`,
+      );
     }
     if (kind === 'keep' || kind === 'skip') this.lastName = name;
     this.member = {

@@ -1,4 +1,4 @@
-// MAC and parameter counts against hand-computed values: SIFT.md's CIFAR ResNet-18 budget, the
+// MAC and parameter counts against hand-computed values: the paper's CIFAR ResNet-18 budget, the
 // GPT-3 Small block/attention/head split, realised densities and the executed-cost models.
 import { describe, expect, it } from 'vitest';
 import { presetSpec } from '../models/presets';
@@ -22,7 +22,7 @@ function withDensity(spec: ModelSpec, density: number): ModelSpec {
 }
 
 describe('forward MACs', () => {
-  it('CIFAR ResNet-18 (100 classes) costs 555,468,800 MACs, convs + FC (SIFT.md 0.5555 GMACs)', () => {
+  it('CIFAR ResNet-18 (100 classes) costs 555,468,800 MACs, convs + FC (paper: 0.5555 GMACs)', () => {
     // By hand: stem 3*9*64*32^2 = 1,769,472; stage 1 = 4 * 64*9*64*32^2 = 150,994,944; stages
     // 2, 3, 4 = 134,217,728 each (first conv halves, 1x1 shortcut 2,097,152); FC 512*100 = 51,200.
     const count = countModel(presetSpec('resnet18-cifar100'));

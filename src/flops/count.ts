@@ -1,8 +1,9 @@
-// Forward MACs and parameters of a ModelSpec, per layer and per model (SIFT.md "FLOPs").
-// A conv or linear costs rows * dIn * dOut multiply-adds per sample; a sparse one costs its kept
-// fraction of that in theory, and whatever the kernel executes in practice. Norms, activations,
-// residual adds, pooling, softmax and biases are excluded from every MAC total: SIFT.md's budget
-// (0.5555 GMACs for CIFAR ResNet-18) counts convs + FC only, and they are small beside them.
+// Forward MACs and parameters of a ModelSpec, per layer and per model (docs/sift-method.md,
+// "FLOPs"). A conv or linear costs rows * dIn * dOut multiply-adds per sample; a sparse one costs
+// its kept fraction of that in theory, and whatever the kernel executes in practice. Norms,
+// activations, residual adds, pooling, softmax and biases are excluded from every MAC total: the
+// paper's budget (0.5555 GMACs for CIFAR ResNet-18) counts convs + FC only, and they are small
+// beside them.
 import {
   isWeightLayer,
   matmulDims,
@@ -74,9 +75,14 @@ export interface MacTotals {
 
 export interface ModelCount {
   weightLayers: WeightLayerCount[];
-  /** Layers in the iso-FLOP budget (SIFT.md): what transforms must keep equal to dense. */
+  /**
+   * Layers in the iso-FLOP budget (docs/sift-method.md): what transforms must keep equal to dense.
+   */
   budget: MacTotals;
-  /** Outside the budget: attention scores and layers such as the tied LM head (SIFT.md GPT notes). */
+  /**
+   * Outside the budget: attention scores and layers such as the tied LM head (docs/sift-method.md,
+   * "The four transforms").
+   */
   outsideBudget: MacTotals & { attentionMacs: number };
   /** budget + outsideBudget: what a forward pass costs in all. */
   total: MacTotals;

@@ -1,7 +1,7 @@
-// Training FLOPs: 3 x forward per step, RigL update steps as 2 x sparse + dense, update counts.
+// Training FLOPs: 3 x forward per step, RigL update steps as 2 x sparse + dense.
 import { describe, expect, it } from 'vitest';
 import type { ModelCount } from './count';
-import { rigLUpdateStepCount, runTrainingFlops, trainingStepFlops } from './training';
+import { trainingStepFlops } from './training';
 
 function fakeCount(
   forwardMacs: number,
@@ -36,23 +36,5 @@ describe('training FLOPs', () => {
     });
     const zeroSkipping = fakeCount(100, 1000, 100);
     expect(trainingStepFlops(zeroSkipping, 1, true).executedFlops).toBe(2 * (2 * 100 + 1000));
-  });
-
-  it('counts updates at t = dT, 2dT, ... strictly before end = floor(endFraction * steps)', () => {
-    expect(rigLUpdateStepCount(1000, 100, 0.75)).toBe(7); // 100 ... 700
-    expect(rigLUpdateStepCount(800, 100, 0.75)).toBe(5); // end 600 is excluded
-    expect(rigLUpdateStepCount(801, 100, 0.75)).toBe(5); // end floor(600.75) = 600
-    expect(rigLUpdateStepCount(802, 100, 0.75)).toBe(6); // end 601
-    expect(rigLUpdateStepCount(99, 100, 1)).toBe(0);
-    expect(rigLUpdateStepCount(0)).toBe(0);
-  });
-
-  it('a run sums regular and update steps', () => {
-    const run = runTrainingFlops(count, 4, 1000, 7);
-    const regular = trainingStepFlops(count, 4);
-    const update = trainingStepFlops(count, 4, true);
-    expect(run.theoreticalFlops).toBe(993 * regular.theoreticalFlops + 7 * update.theoreticalFlops);
-    expect(run.executedFlops).toBe(993 * regular.executedFlops + 7 * update.executedFlops);
-    expect(runTrainingFlops(count, 4, 10).theoreticalFlops).toBe(10 * regular.theoreticalFlops);
   });
 });

@@ -1,8 +1,8 @@
-// Training FLOPs (SIFT.md): a step costs 3 x forward (forward, then the input-gradient and
-// weight-gradient products of backward). On a RigL update step the weight gradient is taken
+// Training FLOPs (docs/sift-method.md): a step costs 3 x forward (forward, then the input-gradient
+// and weight-gradient products of backward). On a RigL update step the weight gradient is taken
 // dense, so that step costs 2 x sparse forward + 1 x dense forward (Evci et al. 2020, sec. 3, as
-// SIFT.md says). FLOPs = 2 x MACs (multiply and add). All costs include the parts outside the
-// iso-FLOP budget (attention scores, LM head), because training pays for them too.
+// docs/sift-method.md says). FLOPs = 2 x MACs (multiply and add). All costs include the parts
+// outside the iso-FLOP budget (attention scores, LM head), because training pays for them too.
 import type { ModelCount } from './count';
 
 export interface TrainingFlops {
@@ -28,32 +28,5 @@ export function trainingStepFlops(
   return {
     theoreticalFlops: 2 * batchSize * perSampleMacs.theoretical,
     executedFlops: 2 * batchSize * perSampleMacs.executed,
-  };
-}
-
-/**
- * Number of RigL mask updates in a run of `steps` steps, by the rule of sparse/dst/schedule.ts:
- * after step t (t = 1..steps, steps taken) when t % updateEvery == 0 and t < floor(endFraction *
- * steps) (SIFT.md defaults dT = 100, end = 0.75). Step 0 never updates.
- */
-export function rigLUpdateStepCount(steps: number, updateEvery = 100, endFraction = 0.75): number {
-  const end = Math.floor(endFraction * steps);
-  return Math.max(0, Math.floor(Math.min(steps, end - 1) / updateEvery));
-}
-
-/** FLOPs of a whole run: `updateSteps` RigL update steps, the rest regular (0 for static/dense). */
-export function runTrainingFlops(
-  count: ModelCount,
-  batchSize: number,
-  steps: number,
-  updateSteps = 0,
-): TrainingFlops {
-  const regular = trainingStepFlops(count, batchSize, false);
-  const update = trainingStepFlops(count, batchSize, true);
-  const regularSteps = steps - updateSteps;
-  return {
-    theoreticalFlops:
-      regularSteps * regular.theoreticalFlops + updateSteps * update.theoreticalFlops,
-    executedFlops: regularSteps * regular.executedFlops + updateSteps * update.executedFlops,
   };
 }

@@ -9,6 +9,10 @@ export interface AcquiredDevice {
   features: string[];
 }
 
+/** Dawn's name for subgroup matrix operations (tensor cores); listed only with unsafe APIs on. */
+export const SUBGROUP_MATRIX_FEATURE = 'chromium-experimental-subgroup-matrix';
+const OPTIONAL_FEATURES = ['timestamp-query', 'subgroups', SUBGROUP_MATRIX_FEATURE];
+
 export async function acquireDevice(gpu: GPU | undefined | null): Promise<AcquiredDevice> {
   if (!gpu) {
     throw new SiftError(
@@ -31,8 +35,9 @@ export async function acquireDevice(gpu: GPU | undefined | null): Promise<Acquir
     maxComputeInvocationsPerWorkgroup: adapter.limits.maxComputeInvocationsPerWorkgroup,
     maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
   };
-  const features: GPUFeatureName[] = [];
-  if (adapter.features.has('timestamp-query')) features.push('timestamp-query');
+  // Optional features, requested where offered: timestamp queries (profiling), subgroups and
+  // Dawn's experimental subgroup matrices (detected and reported; see src/gpu/kernels/matmul.ts).
+  const features = OPTIONAL_FEATURES.filter((f) => adapter.features.has(f)) as GPUFeatureName[];
   const device = await adapter.requestDevice({ requiredLimits: want, requiredFeatures: features });
   const info = adapter.info;
   const adapterName =

@@ -9,6 +9,12 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 let gpuPromise: Promise<GPU> | null = null;
 
+/** The process's one GPU object (also handed to TensorFlow.js by the bench's Node peer). */
+export function sharedNodeGpu(): Promise<GPU> {
+  gpuPromise ??= nodeGpu();
+  return gpuPromise;
+}
+
 async function nodeGpu(): Promise<GPU> {
   if (
     !process.env.VK_ICD_FILENAMES &&
@@ -24,8 +30,6 @@ async function nodeGpu(): Promise<GPU> {
 
 /** A fresh runtime on Node's WebGPU (one Dawn instance per process, many devices allowed). */
 export async function createNodeRuntime(options: RuntimeOptions = {}): Promise<GpuRuntime> {
-  gpuPromise ??= nodeGpu();
-  const gpu = await gpuPromise;
-  const { device, adapterName } = await acquireDevice(gpu);
+  const { device, adapterName } = await acquireDevice(await sharedNodeGpu());
   return new GpuRuntime(device, adapterName, options);
 }

@@ -2,6 +2,7 @@
 // the masked-dense products (mask-apply + the dense matmul), the compressed zero-skipping path
 // (index built on the GPU, values refreshed every step), and RigL/SET regrowth by exact GPU top-k.
 // Everything is recorded into the runtime's open batch; nothing is read back.
+import { isSoftwareAdapter } from '../common/adapter';
 import { SiftError } from '../common/errors';
 import type { MatmulPlan, Storage } from '../tensor/backend';
 import type {
@@ -49,9 +50,6 @@ export interface WebGpuSparseOptions {
   /** Workgroup shape of the compressed product; by default chosen from the adapter's name. */
   csrMatmul?: CsrMatmulShape;
 }
-
-/** Software adapters (SwiftShader, llvmpipe) run WGSL on the CPU and want other shapes. */
-const isSoftwareAdapter = (name: string): boolean => /swiftshader|llvmpipe|lavapipe/i.test(name);
 
 export class WebGpuSparseBackend implements SparseBackend {
   readonly name = 'webgpu' as const;

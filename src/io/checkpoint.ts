@@ -4,10 +4,12 @@
 // `optimizer.<param>.<state>`, and a sidecar config.json that describes the model fully.
 import { SiftError } from '../common/errors';
 import { countModel } from '../flops/count';
-import { isWeightLayer } from '../spec/model-spec';
+import { isWeightLayer, type Task } from '../spec/model-spec';
 import type { Tensor } from '../tensor/tensor';
+import { AdamW } from '../nn/optim/adamw';
 import { parseRunConfig, type RunConfig } from '../spec/run-config';
 import type { PreparedRun } from '../train/setup';
+import { planImport } from './checkpoint-validate';
 import { readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors';
 
 export const MASK_SUFFIX = '_mask';
@@ -29,7 +31,7 @@ export interface CheckpointConfig {
   format: typeof CHECKPOINT_FORMAT;
   run: RunConfig;
   step: number;
-  task: 'classify' | 'language';
+  task: Task;
   /** The transformed architecture (Sparse Wide: widened), as src/spec describes it. */
   arch: unknown;
   transform: RunConfig['transform'];
@@ -48,6 +50,13 @@ export interface CheckpointConfig {
     trainingFlops: number;
     executedFlops: number;
   };
+  /** Per-step FLOPs of a regular and a mask-update step (so PyTorch continues the counters). */
+  stepFlops?: PreparedRun['cost'];
+  /**
+   * The sparsified weights in the order the sparsity controller keeps them: SET's random stream
+   * of each weight is seeded by this index (src/sparse/dst/set.ts), so a continuation needs it.
+   */
+  sparseWeights?: string[];
 }
 
 export interface ExportedRun {
@@ -97,6 +106,8 @@ export function describeRun(run: PreparedRun): CheckpointConfig {
       trainingFlops: run.session.trainingFlops,
       executedFlops: run.session.executedFlops,
     },
+    stepFlops: run.cost,
+    sparseWeights: run.sparsity?.entries.map((e) => e.weight.name) ?? [],
   };
 }
 
@@ -120,6 +131,9 @@ export async function exportRun(run: PreparedRun, withOptimizer: boolean): Promi
     for (const [name, t] of optimizerState(run)) {
       tensors.set(name, { dtype: 'F32', shape: [...t.shape], data: await t.data() });
     }
+    for (const [name, steps] of adamStepCounts(run)) {
+      tensors.set(name, { dtype: 'F32', shape: [], data: Float32Array.of(steps) });
+    }
   }
   const config = describeRun(run);
   const safetensors = writeSafetensors(tensors, {
@@ -130,7 +144,7 @@ export async function exportRun(run: PreparedRun, withOptimizer: boolean): Promi
 }
 
 /** Optimiser state by checkpoint name: `optimizer.<param>.<momentum_buffer|exp_avg|exp_avg_sq>`. */
-function optimizerState(run: PreparedRun): [string, Tensor][] {
+export function optimizerState(run: PreparedRun): [string, Tensor][] {
   const kinds = run.config.optimizer === 'sgd' ? ['momentum_buffer'] : ['exp_avg', 'exp_avg_sq'];
   return [...run.model.module.namedParameters()].flatMap(([name, param]) =>
     run.optimizer
@@ -138,6 +152,27 @@ function optimizerState(run: PreparedRun): [string, Tensor][] {
       .map((t, i): [string, Tensor] => [`${OPTIMIZER_PREFIX}${name}.${kinds[i]}`, t]),
   );
 }
+
+/**
+ * AdamW's per-parameter step counts as `optimizer.<param>.step`, scalars as PyTorch keeps
+ * state['step'] (they drive the bias correction, so a continued run needs them).
+ */
+export function adamStepCounts(run: PreparedRun): [string, number][] {
+  const opt = run.optimizer;
+  if (!(opt instanceof AdamW)) return [];
+  return adamStepCountNames(run).map(([name, param]) => [name, opt.stepCountOf(param)]);
+}
+
+/** The checkpoint names of AdamW's step counts with their parameters (none for SGD). */
+function adamStepCountNames(run: PreparedRun): [string, Tensor][] {
+  if (!(run.optimizer instanceof AdamW)) return [];
+  return [...run.model.module.namedParameters()].map(([name, param]): [string, Tensor] => [
+    `${OPTIMIZER_PREFIX}${name}.${STEP_STATE}`,
+    param,
+  ]);
+}
+
+const STEP_STATE = 'step';
 
 export function parseCheckpointConfig(text: string): CheckpointConfig {
   let raw: unknown;
@@ -174,44 +209,29 @@ export function checkpointConfigOf(bytes: Uint8Array | ArrayBuffer): CheckpointC
 
 /**
  * Load weights, buffers, masks (and optimiser state when present) into a run built from the same
- * config. Every name and shape must match; masks must hold the layer's exact active count.
+ * config. Everything is checked first (src/io/checkpoint-validate.ts): a file that fails any
+ * check changes nothing in the run.
  */
 export function importInto(run: PreparedRun, bytes: Uint8Array | ArrayBuffer): CheckpointConfig {
   const file = readSafetensors(bytes);
   const config = checkpointConfigOf(bytes);
+  const { assignments, masks, stepCounts } = planImport(run, file, config, {
+    maskSuffix: MASK_SUFFIX,
+    optimizerState: optimizerState(run),
+    stepCountNames: adamStepCountNames(run),
+  });
   const backend = run.backend;
-  const take = (name: string, shape: readonly number[]): SafetensorsTensor => {
-    const t = file.tensors.get(name);
-    if (!t) throw new SiftError('CHECKPOINT_MISMATCH', `the checkpoint has no tensor ${name}`);
-    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-      throw new SiftError(
-        'CHECKPOINT_MISMATCH',
-        `${name}: the checkpoint has shape [${t.shape.join(', ')}], this model needs [${shape.join(', ')}]`,
-      );
-    }
-    return t;
-  };
-  for (const [name, target] of run.model.module.stateDict()) {
-    const t = take(name, target.shape);
-    const uploaded = backend.upload(t.data as Float32Array);
-    backend.assign(target.storage, uploaded);
+  for (const { target, data } of assignments) {
+    const uploaded = backend.upload(data);
+    backend.assign(target, uploaded);
     backend.release(uploaded);
   }
-  for (const { weight, mask } of run.sparsity?.entries ?? []) {
-    const t = take(`${weight.name}${MASK_SUFFIX}`, weight.weight.shape);
-    let active = 0;
-    const values = Float32Array.from(t.data as Uint8Array, (v) => {
-      if (v > 0) active++;
-      return v > 0 ? 1 : 0;
-    });
+  for (const { mask, values, active } of masks) {
     backend.release(mask.replace(backend.upload(values), active));
   }
-  for (const [key, state] of optimizerState(run)) {
-    if (!file.tensors.has(key)) continue;
-    const uploaded = backend.upload(take(key, state.shape).data as Float32Array);
-    backend.assign(state.storage, uploaded);
-    backend.release(uploaded);
-  }
+  const opt = run.optimizer;
+  if (opt instanceof AdamW)
+    for (const { param, count } of stepCounts) opt.setStepCount(param, count);
   return config;
 }
 

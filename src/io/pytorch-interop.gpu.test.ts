@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeDataFiles } from '../data/builtin-node';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { webGpuRunParts } from '../gpu/run-parts';
 import { defaultRunConfig, parseRunConfig, type TransformName } from '../spec/run-config';
 import { noGrad } from '../tensor/tape';
 import { scope } from '../tensor/scope';
@@ -45,7 +45,7 @@ describe('PyTorch interoperability', () => {
 
   for (const c of cases) {
     it(`${c.model} ${c.transform}: PyTorch logits equal ours within 1e-4`, async () => {
-      const { gpu, rt } = await gpuBackend();
+      const { gpu } = await gpuBackend();
       const config = parseRunConfig({
         ...defaultRunConfig,
         model: c.model,
@@ -59,12 +59,9 @@ describe('PyTorch interoperability', () => {
       });
       const data = await loadData(config, { read: nodeDataFiles() });
       const run = prepareRun({
-        backend: gpu,
-        sparse: new WebGpuSparseBackend(gpu.ctx),
-        adapterName: rt.adapterName,
+        ...webGpuRunParts(gpu),
         config,
         data,
-        sync: () => rt.sync(),
         evalSamples: 2,
       });
       try {

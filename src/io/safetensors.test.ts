@@ -138,6 +138,15 @@ describe('safetensors reader', () => {
     expect(readSafetensors(bytes.slice().buffer).tensors.size).toBe(1);
   });
 
+  it('reads a Node Buffer that is a view into a larger allocation (readFileSync, the pool)', () => {
+    const bytes = writeSafetensors({ a: f32([2], [7, 8]), b: f32([], [3]) });
+    const pool = Buffer.alloc(bytes.length + 16);
+    pool.set(bytes, 16);
+    const file = readSafetensors(pool.subarray(16));
+    expect(Array.from(file.tensors.get('a')?.data ?? [])).toEqual([7, 8]);
+    expect(Array.from(file.tensors.get('b')?.data ?? [])).toEqual([3]);
+  });
+
   it('accepts any tensor order in the header and null metadata, as the reference does', () => {
     const header =
       '{"__metadata__":null,"b":{"dtype":"U8","shape":[2],"data_offsets":[4,6]},' +

@@ -208,8 +208,9 @@ function parseEntry(name: string, raw: unknown): Entry {
 }
 
 function readTensor(e: Entry, bytes: Uint8Array): SafetensorsTensor {
-  // Copied out so the result owns aligned memory whatever the file buffer's alignment.
-  const raw = bytes.slice(e.begin, e.end);
+  // Copied out so the result owns aligned memory whatever the file buffer's alignment (through
+  // Uint8Array's slice: a Node Buffer's own slice is a view into the whole file).
+  const raw = Uint8Array.prototype.slice.call(bytes, e.begin, e.end);
   if (e.dtype === 'U8') return { dtype: 'U8', shape: e.shape, data: raw };
   const n = raw.length / 4;
   if (isLittleEndianHost) {
@@ -233,8 +234,40 @@ function readTensor(e: Entry, bytes: Uint8Array): SafetensorsTensor {
 }
 
 /**
+ * The first key the header's top-level object repeats, or null. JSON.parse keeps the last of
+ * duplicates silently, which would surface as an unrelated offsets error; `text` is valid JSON.
+ */
+function firstDuplicateKey(text: string): string | null {
+  const seen = new Set<string>();
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (depth === 1 && expectKey) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (seen.has(key)) return key;
+        seen.add(key);
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      expectKey = depth === 1 && c === '{';
+    } else if (c === '}' || c === ']') {
+      depth--;
+    } else if (c === ',' && depth === 1) {
+      expectKey = true;
+    }
+  }
+  return null;
+}
+
+/**
  * Parses a safetensors file with the reference's checks, each with its own code:
- * SAFETENSORS_TOO_SHORT (under 8 bytes), SAFETENSORS_HEADER_TOO_LARGE (over 100 MB or past the end
+ * SAFETENSORS_TOO_SHORT (under 8 bytes), SAFETENSORS_DUPLICATE_NAME (a tensor named twice), SAFETENSORS_HEADER_TOO_LARGE (over 100 MB or past the end
  * of the file), SAFETENSORS_BAD_HEADER (not UTF-8, not a JSON object, malformed entry or
  * metadata), SAFETENSORS_BAD_DTYPE, SAFETENSORS_BAD_OFFSETS (gaps, overlaps, size disagreeing with
  * shape x dtype, or not ending exactly at the end of the file).
@@ -279,6 +312,13 @@ export function readSafetensors(input: Uint8Array | ArrayBuffer): SafetensorsFil
   if (!isPlainObject(parsed)) {
     throw badHeader(
       `expected a JSON object, found ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`,
+    );
+  }
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate !== null) {
+    throw new SiftError(
+      'SAFETENSORS_DUPLICATE_NAME',
+      `safetensors: the header names tensor '${duplicate}' twice; a file must name each tensor once`,
     );
   }
   let metadata: Record<string, string> = {};

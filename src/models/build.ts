@@ -40,25 +40,17 @@ export function buildModel(
   const modelPlan = planFor(config, overrides);
   const sparseWeights: SparseWeight[] = [];
   const rng = new Rng(config.seed);
-  if (modelPlan.model.arch.kind === 'resnet') {
-    const module = new ResNet(modelPlan, { backend, rng, sparseWeights });
-    return {
-      task: 'classify',
-      module,
-      forward: (x) => module.forward(x),
-      plan: modelPlan,
-      count: countModel(modelPlan.model),
-      sparseWeights,
-    };
-  }
-  const module = new Gpt(modelPlan, {
-    backend,
-    rng,
-    sparseWeights,
-    linearInit: (n, _fanIn, r) => normal(n, 0.02, r),
-  });
+  const module =
+    modelPlan.model.arch.kind === 'resnet'
+      ? new ResNet(modelPlan, { backend, rng, sparseWeights })
+      : new Gpt(modelPlan, {
+          backend,
+          rng,
+          sparseWeights,
+          linearInit: (n, _fanIn, r) => normal(n, 0.02, r),
+        });
   return {
-    task: 'language',
+    task: modelPlan.model.task,
     module,
     forward: (x) => module.forward(x),
     plan: modelPlan,

@@ -23,11 +23,14 @@ export interface ModelPreset {
   description: string;
   task: Task;
   config: ArchConfig;
-  /** Too large to train here; present for FLOP and shape checks (SIFT.md's GPT-3 Small). */
+  /** Too large to train here; present for FLOP and shape checks (the paper's GPT-3 Small). */
   isShapeOnly: boolean;
 }
 
-/** CIFAR ResNet-18 of SIFT.md (He et al. 2016 widths, CIFAR stem: 3x3 stride 1, no max pool). */
+/**
+ * CIFAR ResNet-18 of docs/sift-method.md (He et al. 2016 widths, CIFAR stem: 3x3 stride 1, no max
+ * pool).
+ */
 const cifarResNet18: ResNetConfig = {
   kind: 'resnet',
   inChannels: 3,
@@ -98,43 +101,43 @@ const gpt3Small: GptConfig = {
 export const PRESETS: Readonly<Record<PresetName, ModelPreset>> = {
   'resnet18-cifar100': {
     name: 'resnet18-cifar100',
-    description: 'CIFAR ResNet-18 of SIFT.md, 100 classes, 32x32x3',
-    task: 'image-classification',
+    description: 'CIFAR ResNet-18 of docs/sift-method.md, 100 classes, 32x32x3',
+    task: 'classify',
     config: cifarResNet18,
     isShapeOnly: false,
   },
   'resnet18-cifar10': {
     name: 'resnet18-cifar10',
     description: 'CIFAR ResNet-18, 10 classes, 32x32x3',
-    task: 'image-classification',
+    task: 'classify',
     config: { ...cifarResNet18, numClasses: 10 },
     isShapeOnly: false,
   },
   'resnet-mini': {
     name: 'resnet-mini',
     description: 'ResNet-8, width 16, 28x28x1, 10 classes: trains in minutes in a browser',
-    task: 'image-classification',
+    task: 'classify',
     config: resnetMini,
     isShapeOnly: false,
   },
   'gpt-tiny': {
     name: 'gpt-tiny',
     description: 'GPT, 2 layers x 64, 4 heads, context 64, character vocabulary',
-    task: 'language-model',
+    task: 'language',
     config: gptTiny,
     isShapeOnly: false,
   },
   'gpt-mini': {
     name: 'gpt-mini',
     description: 'GPT, 4 layers x 128, 4 heads, context 128, character vocabulary',
-    task: 'language-model',
+    task: 'language',
     config: gptMini,
     isShapeOnly: false,
   },
   'gpt3-small': {
     name: 'gpt3-small',
     description: 'GPT-3 Small shape (12 x 768, 12 heads, context 2048, vocab 50257), FLOPs only',
-    task: 'language-model',
+    task: 'language',
     config: gpt3Small,
     isShapeOnly: true,
   },

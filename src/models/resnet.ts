@@ -1,6 +1,7 @@
-// ResNet for small images (He et al. 2016, CIFAR variant of SIFT.md): stem conv-BN-ReLU, stages of
-// BasicBlocks, global average pool, FC. Every conv of the body is whatever its transform made of
-// it (src/models/units.ts); module paths are the PyTorch CIFAR ResNet's (`layer1.0.conv1`).
+// ResNet for small images (He et al. 2016, CIFAR variant of docs/sift-method.md): stem
+// conv-BN-ReLU, stages of BasicBlocks, global average pool, FC. Every conv of the body is whatever
+// its transform made of it (src/models/units.ts); module paths are the PyTorch CIFAR ResNet's
+// (`layer1.0.conv1`).
 import { Module } from '../nn/module';
 import { add, relu } from '../ops/elementwise';
 import { globalAvgPool2d } from '../ops/pool';

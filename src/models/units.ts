@@ -1,5 +1,5 @@
 // What one weight layer of the base model becomes, as a Module: built from its LayerPlan (see
-// src/sparse/transforms/plan.ts, decision 13 for the names). The pieces, by name under the layer:
+// docs/sift-method.md, Decisions, 13 for the names). The pieces, by name under the layer:
 //   ''            the (possibly sparse, possibly widened) weight itself: dense, Sparse Wide, Doped's W
 //   branches.j    Sparse Parallel branch j, with norms.j after it: y = sum_j norm_j(branch_j(x))
 //   u, norm, v    Sparse Factorized: y = v(relu(norm(u(x))))

@@ -1,28 +1,57 @@
 import { afterAll, describe, it } from 'vitest';
-import { MATMUL_VARIANTS, matmulVariant, setMatmulVariant } from '../gpu/kernels/matmul';
+import {
+  MATMUL_VARIANTS,
+  matmulTuning,
+  setMatmulTuning,
+  type MatmulTuning,
+} from '../gpu/kernels/matmul';
 import type { MatmulPlan } from '../tensor/backend';
 import { cpuBackend, gpuBackend } from '../testing/backends';
 import { expectClose } from '../testing/expect-close';
 import { matmulShapes, randomValues } from '../testing/shapes';
 
-// Every kernel variant runs every shape: each device uses only one, chosen at runtime.
-// The extra shape spans several workgroups of either variant in both dimensions.
-const shapes = [...matmulShapes, { m: 300, n: 200, k: 19, batch: 1 }];
+// Every kernel variant runs every shape: each device uses only one, chosen at runtime. The extra
+// shapes: several workgroups of every tile in both dimensions; multiples of 4 (the vec4 load and
+// store paths) beside odd sizes (the scalar paths); 1, 17, 33, 65, 129 edges.
+const shapes = [
+  ...matmulShapes,
+  { m: 300, n: 200, k: 19, batch: 1 },
+  { m: 17, n: 33, k: 65, batch: 1 },
+  { m: 132, n: 68, k: 36, batch: 2 },
+  { m: 129, n: 130, k: 9, batch: 1 },
+];
 
-describe.each(MATMUL_VARIANTS)('matmul kernel vs CPU reference (%s)', (variant) => {
+/** Each variant on its own, then the tiled ones with K split into slices (split-K forced on). */
+const tunings: { label: string; tuning: MatmulTuning }[] = [
+  ...MATMUL_VARIANTS.map((v) => ({
+    label: v,
+    tuning: { small: v, large: v, splitK: false },
+  })),
+  {
+    label: 'tile64x64 split-K x3',
+    tuning: { small: 'tile64x64', large: 'tile64x64', splitK: true, forceSplits: 3 },
+  },
+  {
+    label: 'tile128x128 split-K x2',
+    tuning: { small: 'tile128x128', large: 'tile128x128', splitK: true, forceSplits: 2 },
+  },
+];
+
+describe.each(tunings)('matmul kernel vs CPU reference ($label)', ({ label, tuning }) => {
   let restore: (() => void) | null = null;
   afterAll(() => restore?.());
   for (const { m, n, k, batch } of shapes) {
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
-        for (const broadcastB of batch > 1 ? [false, true] : [false]) {
-          it(`m=${m} n=${n} k=${k} batch=${batch} transA=${transA} transB=${transB}${broadcastB ? ' shared B' : ''}`, async () => {
+        const shared = batch > 1 ? (['', 'A', 'B'] as const) : (['' as const] as const);
+        for (const sharedOperand of shared) {
+          it(`m=${m} n=${n} k=${k} batch=${batch} transA=${transA} transB=${transB}${sharedOperand ? ` shared ${sharedOperand}` : ''}`, async () => {
             const { rt, gpu } = await gpuBackend();
             if (!restore) {
-              const before = matmulVariant(rt);
-              restore = () => setMatmulVariant(rt, before);
+              const before = matmulTuning(rt);
+              restore = () => setMatmulTuning(rt, before);
             }
-            setMatmulVariant(rt, variant);
+            setMatmulTuning(rt, tuning);
             const plan: MatmulPlan = {
               batch,
               m,
@@ -30,11 +59,11 @@ describe.each(MATMUL_VARIANTS)('matmul kernel vs CPU reference (%s)', (variant) 
               k,
               transA,
               transB,
-              aBatchStride: m * k,
-              bBatchStride: broadcastB ? 0 : k * n,
+              aBatchStride: sharedOperand === 'A' ? 0 : m * k,
+              bBatchStride: sharedOperand === 'B' ? 0 : k * n,
             };
-            const a = randomValues(batch * m * k, m + k);
-            const b = randomValues((broadcastB ? 1 : batch) * k * n, n + 7);
+            const a = randomValues((sharedOperand === 'A' ? 1 : batch) * m * k, m + k);
+            const b = randomValues((sharedOperand === 'B' ? 1 : batch) * k * n, n + 7);
             const want = await cpuBackend.read(
               cpuBackend.matmul(cpuBackend.upload(a), cpuBackend.upload(b), plan),
             );
@@ -43,7 +72,7 @@ describe.each(MATMUL_VARIANTS)('matmul kernel vs CPU reference (%s)', (variant) 
             expectClose(got, want, {
               atol: 2e-6 * Math.sqrt(k) * 4,
               rtol: 1e-4,
-              label: `matmul ${variant}`,
+              label: `matmul ${label}`,
             });
           });
         }

@@ -1,7 +1,7 @@
 // CPU reference for softmax and softmax-cross-entropy over the last axis of (rows, cols), float64,
 // written from the definitions: softmax(x)_c = exp(x_c) / sum_k exp(x_k), shifted by the row max
 // (which leaves the value unchanged) so that exp cannot overflow.
-import { SiftError } from '../common/errors';
+import { checkLabel } from '../common/labels';
 import type { Storage } from '../tensor/backend';
 import { cpu, wrap } from './storage';
 
@@ -20,14 +20,7 @@ function logSumExp(x: Float64Array, base: number, cols: number): number {
 }
 
 function labelOf(labels: Float64Array, row: number, cols: number): number {
-  const label = labels[row];
-  if (!Number.isInteger(label) || label < 0 || label >= cols) {
-    throw new SiftError(
-      'INVALID_ARGUMENT',
-      `label ${label} of row ${row} is not a class in [0, ${cols})`,
-    );
-  }
-  return label;
+  return checkLabel(labels[row], row, cols);
 }
 
 /** x (rows, cols) -> softmax over each row. */

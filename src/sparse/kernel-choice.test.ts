@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { isSoftwareAdapter } from '../common/adapter';
 import {
   chooseLinearKernel,
   defaultKernelProfile,
-  isSoftwareAdapter,
   shapeKey,
   SWIFTSHADER_PROFILE,
   UNMEASURED_GPU_PROFILE,

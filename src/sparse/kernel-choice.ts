@@ -1,17 +1,11 @@
 // Which execution path a sparse linear (or im2col conv) product takes: the masked-dense path
-// (W*M, then the dense tiled matmul; cost independent of density) or the compressed zero-skipping
-// path (CSR/CSC + SDDMM; cost proportional to density). Pure: the numbers come from a profile,
-// measured by src/bench/sparse-bench.ts (benchSparseLinear / measureKernelProfile).
-//
-// Measured on this project's machine (Dawn + SwiftShader, 2-core Xeon, shared with other jobs;
-// numbers in the BENCHMARKS.md table): the compressed path was faster at EVERY density measured,
-// 1 down to 0.05, on all 7 shapes tried (batch 4..2048, 64..768 features). A whole layer step
-// (forward, dx, masked dW) was 2.3-6x faster at density 1 (the tiled matmul pays for workgroup
-// barriers on a CPU; the compressed kernel has none and reads 4 batch rows per vec4 load) and
-// 14-48x faster at density 0.1. So on SwiftShader the threshold is density 1 (always compressed).
-// No hardware GPU was available to measure; there the dense tiled matmul should win at high
-// density, so the default for hardware adapters is a conservative guess (compressed at density
-// <= 0.1 only) that measureKernelProfile() should replace at startup.
+// (W*M, then the dense matmul; cost independent of density) or the compressed zero-skipping path
+// (CSR/CSC + SDDMM; cost proportional to density). Pure: the numbers come from a profile.
+// On software adapters the profile is SWIFTSHADER_PROFILE (measured once, BENCHMARKS.md: the
+// crossover sits near density 0.15). On a hardware adapter the app and the CLI measure it at
+// first use (measureKernelProfile, src/bench/adapter-tuning.ts) and keep it in the adapter cache;
+// UNMEASURED_GPU_PROFILE is the guess used until then, or where measuring is switched off.
+import { isSoftwareAdapter } from '../common/adapter';
 import type { LinearShape } from '../tensor/sparse-backend';
 
 export type LinearKernel = 'masked-dense' | 'csr';
@@ -44,11 +38,6 @@ export const UNMEASURED_GPU_PROFILE: KernelProfile = {
 
 /** Key of a product shape in KernelProfile.byShape. */
 export const shapeKey = (s: LinearShape): string => `${s.batch}x${s.inFeatures}x${s.outFeatures}`;
-
-/** Software rasterisers that run WGSL on the CPU (SwiftShader, llvmpipe/lavapipe). */
-export function isSoftwareAdapter(adapterName: string): boolean {
-  return /swiftshader|llvmpipe|lavapipe|software/i.test(adapterName);
-}
 
 /** The profile to use before (or instead of) measuring on the device at hand. */
 export function defaultKernelProfile(adapterName: string): KernelProfile {

@@ -25,7 +25,7 @@ function checkDensity(density: number): void {
   }
 }
 
-/** Every layer at the same density (SIFT.md's default), each count rounded to nearest. */
+/** Every layer at the same density (the paper's default), each count rounded to nearest. */
 export function uniformAllocation(
   layers: readonly MaskedLayer[],
   density: number,

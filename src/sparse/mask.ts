@@ -82,10 +82,10 @@ export function activeCountFor(size: number, density: number): number {
 
 /**
  * A mask of exactly `activeCount` ones at uniformly random positions (seeded, counter-based RNG,
- * so the GPU and the CPU reference pick the same positions). SIFT.md keeps each weight with
- * probability `density`; drawing an exact count instead is that distribution conditioned on its
- * count, and makes the host's active count exact from the first step (the RigL reference does the
- * same with a random permutation).
+ * so the GPU and the CPU reference pick the same positions). The paper keeps each weight with
+ * probability `density` (docs/sift-method.md, "Sparse training"); drawing an exact count instead
+ * is that distribution conditioned on its count, and makes the host's active count exact from the
+ * first step (the RigL reference does the same with a random permutation).
  */
 export function createRandomMask(
   sparse: SparseBackend,
@@ -96,9 +96,4 @@ export function createRandomMask(
 ): Mask {
   checkActiveCount(activeCount, rows * cols);
   return new Mask(sparse.maskInitRandom(rows * cols, activeCount, seed), rows, cols, activeCount);
-}
-
-/** A mask of all ones (density 1), e.g. for sparsity 0. */
-export function createDenseMask(sparse: SparseBackend, rows: number, cols: number, seed = 0): Mask {
-  return createRandomMask(sparse, rows, cols, rows * cols, seed);
 }

@@ -116,12 +116,12 @@ export function gptSpec(config: GptConfig, name = 'gpt'): ModelSpec {
     hasBias: false,
     isSparsified: false,
     density: FULL_DENSITY,
-    inIsoFlopBudget: false, // SIFT.md: the tied head is not iso-FLOP; reported separately
+    inIsoFlopBudget: false, // not iso-FLOP (docs/sift-method.md): reported separately
     inFeatures: d,
     outFeatures: config.vocabSize,
     rows: T,
     tiedTo: 'transformer.wte',
   });
 
-  return { name, task: 'language-model', arch: config, inputShape: [T], layers };
+  return { name, task: 'language', arch: config, inputShape: [T], layers };
 }

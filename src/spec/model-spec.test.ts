@@ -1,5 +1,5 @@
 // Layer lists of the two architectures against numbers computed independently: the known
-// parameter counts of CIFAR ResNet-18 and GPT-3 Small, and the FLOP figure of SIFT.md.
+// parameter counts of CIFAR ResNet-18 and GPT-3 Small, and the FLOP figure of docs/sift-method.md.
 import { describe, expect, it } from 'vitest';
 import { SiftError } from '../common/errors';
 import { gptSpec, type GptConfig } from './gpt-spec';
@@ -58,7 +58,8 @@ function pytorchParamCount(spec: ModelSpec): number {
  * from its rules: a conv counts multiplies = weight numel * H_out W_out and adds = (weight numel
  * - 1) * H_out W_out; a linear in*out multiplies, (in - 1)*out adds and out bias adds; an eval
  * BatchNorm 7 * elements - C (mean, variance, normalise, affine). ReLU, pooling and residual
- * adds are functional in that model and not counted. SIFT.md quotes this as 1,115,226,800.
+ * adds are functional in that model and not counted. docs/sift-method.md quotes this as
+ * 1,115,226,800.
  */
 function referenceProfilerFlops(spec: ModelSpec): number {
   let flops = 0;
@@ -135,7 +136,7 @@ describe('CIFAR ResNet-18 spec', () => {
     expect(pytorchParamCount(resnetSpec({ ...cifarResNet18, numClasses: 10 }))).toBe(11_173_962);
   });
 
-  it("reproduces SIFT.md's 1,115,226,800 FLOPs under the reference profiler's counting rules", () => {
+  it("reproduces the paper's 1,115,226,800 FLOPs under the reference profiler's rules", () => {
     expect(referenceProfilerFlops(spec)).toBe(1_115_226_800);
   });
 

@@ -11,7 +11,7 @@ export type ArchConfig = ResNetConfig | GptConfig;
 
 /**
  * Where a layer sits. SIFT sparsifies `body` weight layers only; `stem`, `classifier` and `lm-head`
- * stay dense (SIFT.md "Which layers").
+ * stay dense (docs/sift-method.md, "Which layers").
  */
 export type WeightRole = 'stem' | 'body' | 'classifier' | 'lm-head';
 
@@ -24,9 +24,9 @@ interface WeightLayerBase {
   /** Planned fraction of kept weights: 1 in an untransformed spec, set by sparse/transforms/plan. */
   density: Density;
   /**
-   * Counted in the iso-FLOP budget. True for every conv and linear of a ResNet (SIFT.md's
-   * 555.47M MACs include stem and FC); false for the tied GPT LM head, which SIFT.md reports
-   * separately because it is not iso-FLOP.
+   * Counted in the iso-FLOP budget. True for every conv and linear of a ResNet (the paper's
+   * 555.47M MACs include stem and FC); false for the tied GPT LM head, which docs/sift-method.md
+   * reports separately because it is not iso-FLOP.
    */
   inIsoFlopBudget: boolean;
   /** Name of the norm applied directly to this layer's output, if any (ResNet conv -> BN). */
@@ -84,7 +84,7 @@ export interface EmbeddingLayer {
 /**
  * The two activation-activation matmuls of causal self-attention, QK^T and AV, for one block. Not
  * a PyTorch module and no parameters: the name (`transformer.h.0.attn.scores`) only labels the
- * cost. Not iso-FLOP (SIFT.md): reported beside the budget.
+ * cost. Not iso-FLOP (docs/sift-method.md): reported beside the budget.
  */
 export interface AttentionLayer {
   kind: 'attention';
@@ -97,7 +97,8 @@ export interface AttentionLayer {
 
 export type LayerSpec = WeightLayer | NormLayer | EmbeddingLayer | AttentionLayer;
 
-export type Task = 'image-classification' | 'language-model';
+/** What a model is trained to do; also the `task` of an exported config.json. */
+export type Task = 'classify' | 'language';
 
 /** A whole model: what it was built from, what it consumes, and its layers in forward order. */
 export interface ModelSpec {
@@ -130,8 +131,8 @@ export function weightNumel(layer: WeightLayer): number {
 }
 
 /**
- * A weight layer as one matmul per sample (SIFT.md "FLOPs"): `rows` output positions, each a dot
- * product of length dIn = k*k*Cin (conv) or in (linear), for dOut = Cout or out outputs.
+ * A weight layer as one matmul per sample (docs/sift-method.md, "FLOPs"): `rows` output positions,
+ * each a dot product of length dIn = k*k*Cin (conv) or in (linear), for dOut = Cout or out outputs.
  */
 export interface MatmulDims {
   rows: number;

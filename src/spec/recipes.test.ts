@@ -28,7 +28,7 @@ describe('sweep recipes', () => {
 
   it('text: a GPT on the built-in text, AdamW with clipping, thousands of steps', () => {
     const t = RECIPES.text.config;
-    expect(getPreset(t.model!).task).toBe('language-model');
+    expect(getPreset(t.model!).task).toBe('language');
     expect(t).toMatchObject({ dataset: 'builtin-text', optimizer: 'adamw', gradClip: 1 });
     expect(t.steps).toBeGreaterThanOrEqual(2000);
   });

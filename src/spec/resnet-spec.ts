@@ -1,9 +1,9 @@
-// ResNet for small images, as the CIFAR ResNet-18 of SIFT.md: 3x3 stem conv (stride 1, no max
-// pool), stages of BasicBlocks (conv3x3-BN-ReLU-conv3x3-BN + shortcut, ReLU), a 1x1 conv + BN
-// shortcut where the shape changes, global average pool, FC. He et al. 2016; module names follow
-// the common PyTorch CIFAR ResNet (`conv1`, `layer1.0.conv1`, `layer2.0.shortcut.0`, `fc`).
-// ReLU, residual adds and the pool carry no parameters and are not listed: SIFT.md's FLOP
-// budget counts convs and the FC only.
+// ResNet for small images, as the CIFAR ResNet-18 of docs/sift-method.md: 3x3 stem conv (stride 1,
+// no max pool), stages of BasicBlocks (conv3x3-BN-ReLU-conv3x3-BN + shortcut, ReLU), a 1x1 conv +
+// BN shortcut where the shape changes, global average pool, FC. He et al. 2016; module names follow
+// the common PyTorch CIFAR ResNet (`conv1`, `layer1.0.conv1`, `layer2.0.shortcut.0`, `fc`). ReLU,
+// residual adds and the pool carry no parameters and are not listed: the paper's FLOP budget counts
+// convs and the FC only.
 import { SiftError } from '../common/errors';
 import {
   convOutputSize,
@@ -145,7 +145,7 @@ export function resnetSpec(config: ResNetConfig, name = 'resnet'): ModelSpec {
 
   return {
     name,
-    task: 'image-classification',
+    task: 'classify',
     arch: config,
     inputShape: [config.inChannels, config.imageSize, config.imageSize],
     layers,

@@ -1,5 +1,5 @@
 // Sparsity (fraction of zeros) and density (1 - sparsity) as branded numbers, so the compiler
-// catches a swap (ARCHITECTURE.md 2.7). Both are plain numbers at run time.
+// catches a swap (docs/architecture.md, Naming and types). Both are plain numbers at run time.
 import { SiftError } from '../common/errors';
 
 /** Fraction of a weight's entries that are zero, in [0, 1). */
@@ -7,7 +7,7 @@ export type Sparsity = number & { readonly __unit: 'sparsity' };
 /** Fraction of a weight's entries that are kept, in (0, 1]. */
 export type Density = number & { readonly __unit: 'density' };
 
-/** Checks 0 <= value < 1 (SIFT.md: the one knob `s`); throws INVALID_ARGUMENT otherwise. */
+/** Checks 0 <= value < 1 (docs/sift-method.md, "The idea"); throws INVALID_ARGUMENT otherwise. */
 export function toSparsity(value: number): Sparsity {
   if (!Number.isFinite(value) || value < 0 || value >= 1) {
     throw new SiftError('INVALID_ARGUMENT', `sparsity must be in [0, 1), got ${value}`);
@@ -34,9 +34,9 @@ export function sparsityOf(density: Density): Sparsity {
 }
 
 /**
- * Number of kept entries of a weight with `numel` entries at `density`: the exact count a mask
- * holds after its first update (SIFT.md "after the first update counts are exact"), rounded to
- * nearest as sparse/mask.ts does.
+ * Number of kept entries of a weight with `numel` entries at `density`: the exact count every mask
+ * holds from step 0 (docs/sift-method.md, "Sparse training"), rounded to nearest as sparse/mask.ts
+ * does.
  */
 export function activeCount(numel: number, density: Density): number {
   return Math.round(numel * density);

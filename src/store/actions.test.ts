@@ -2,7 +2,8 @@
 import { beforeEach, expect, test } from 'vitest';
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import * as actions from './actions';
-import { createAppStore, type AppStore } from './app-store';
+import type { AppStore } from './app-store';
+import { bindFakeWorker } from './fake-worker';
 
 let store: AppStore;
 let sent: ToWorker[];
@@ -10,20 +11,7 @@ let saved: { name: string; blob: Blob }[];
 let reply: (msg: FromWorker) => void;
 
 beforeEach(() => {
-  store = createAppStore({ gpu: { kind: 'ready', adapter: 'test' } });
-  sent = [];
-  saved = [];
-  let n = 0;
-  actions.bindActions({
-    store,
-    connect: (onMessage) => {
-      reply = onMessage;
-      return { send: (msg) => void sent.push(msg), terminate: () => {} };
-    },
-    save: (name, blob) => void saved.push({ name, blob }),
-    newId: () => `run-${++n}`,
-    now: () => 1000,
-  });
+  ({ store, sent, saved, reply } = bindFakeWorker({ now: () => 1000 }));
 });
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -102,7 +90,7 @@ test('a device loss interrupts the run, shows the banner, re-initialises, and do
       lr: 0.1,
     })),
   });
-  sent = [];
+  sent.length = 0;
   reply({ type: 'device-lost', message: 'GPU reset' });
   await flush();
   const s = store.getState();
@@ -111,7 +99,7 @@ test('a device loss interrupts the run, shows the banner, re-initialises, and do
   expect(sent).toEqual([{ type: 'init' }]);
   expect(actions.hasCheckpoint('run-1')).toBe(true);
 
-  reply({ type: 'ready', adapterName: 'test', features: [] });
+  reply({ type: 'ready', adapterName: 'test', features: [], software: false });
   actions.resumeFromCheckpoint('run-1');
   await flush();
   const resumed = starts()[0];

@@ -1,5 +1,5 @@
-// One store, three slices (ARCHITECTURE.md 2.10). A factory, so tests get a fresh store and the
-// page gets one persisted to IndexedDB. Actions live in actions.ts, not in the state.
+// One store, three slices (docs/architecture.md, State flow). A factory, so tests get a fresh store
+// and the page gets one persisted to IndexedDB. Actions live in actions.ts, not in the state.
 import { persist, type PersistStorage } from 'zustand/middleware';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RunConfig } from '../spec/run-config';

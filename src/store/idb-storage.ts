@@ -7,7 +7,7 @@ const storeName = 'kv';
 
 export type SaveStatus = 'idle' | 'saving' | 'saved' | 'failed';
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
+export function idbRequest<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
@@ -19,7 +19,7 @@ function openDb(dbName: string): Promise<IDBDatabase> {
   req.onupgradeneeded = () => {
     if (!req.result.objectStoreNames.contains(storeName)) req.result.createObjectStore(storeName);
   };
-  return request(req);
+  return idbRequest(req);
 }
 
 async function withStore<T>(
@@ -28,7 +28,7 @@ async function withStore<T>(
   makeRequest: (store: IDBObjectStore) => IDBRequest<T>,
 ): Promise<T> {
   const tx = (await db).transaction(storeName, mode);
-  const result = await request(makeRequest(tx.objectStore(storeName)));
+  const result = await idbRequest(makeRequest(tx.objectStore(storeName)));
   await new Promise<void>((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));

@@ -6,7 +6,7 @@ import { addRun, type Run } from './runs-slice';
 import { selectMetricSeries } from './selectors';
 
 test('each point sits at the chosen measure of cost', () => {
-  const store = createAppStore({ gpu: { kind: 'ready', adapter: 'test' } });
+  const store = createAppStore({ gpu: { kind: 'ready', adapter: 'test', software: false } });
   const run: Run = {
     id: 'r',
     name: 'r',

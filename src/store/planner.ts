@@ -1,6 +1,8 @@
 // The store's one door to the pure planners (models/presets, spec/model-spec,
 // sparse/transforms/plan, flops/): what the slider readout shows and which presets exist.
 // Components never call these; selectors do.
+import { countModel } from '../flops/count';
+import { runSize, runSizeProblems } from '../flops/limits';
 import type { OptimizerKind } from '../flops/memory';
 import {
   isPresetName,
@@ -26,7 +28,7 @@ export interface PresetInfo {
 
 const presets: PresetInfo[] = PRESET_NAMES.map((name) => ({
   name,
-  family: PRESETS[name].task === 'language-model' ? 'text' : 'image',
+  family: PRESETS[name].task === 'language' ? 'text' : 'image',
   description: PRESETS[name].description,
   shapeOnly: PRESETS[name].isShapeOnly,
 }));
@@ -72,6 +74,8 @@ export interface SetupReadout {
   memoryBytes: number;
   /** Things worth knowing (re-solved densities, non-iso-FLOP parts). */
   notes: string[];
+  /** Why this run must not start (too many parameters, a buffer over the limits, starved layers). */
+  sizeProblems: string[];
 }
 
 export type ReadoutResult = { ok: true; readout: SetupReadout } | { ok: false; problem: string };
@@ -132,7 +136,8 @@ function transformSummary(report: FlopsReport): string {
 export function planReadout(config: RunConfig): ReadoutResult {
   try {
     const spec = presetSpec(config.model, datasetOverrides(config.dataset));
-    const report = planReport(plan(spec, config.transform, toSparsity(config.sparsity)), {
+    const modelPlan = plan(spec, config.transform, toSparsity(config.sparsity));
+    const report = planReport(modelPlan, {
       batchSize: config.batchSize,
       optimizer: optimizerKind(config),
     });
@@ -170,6 +175,10 @@ export function planReadout(config: RunConfig): ReadoutResult {
         executedRatio: report.executedRatio,
         memoryBytes: report.memory.totalBytes,
         notes,
+        // WebGPU's default limits: the worker checks the adapter's own again at Start.
+        sizeProblems: runSizeProblems(
+          runSize(modelPlan.model, countModel(modelPlan.model), config.batchSize),
+        ),
       },
     };
   } catch (e) {

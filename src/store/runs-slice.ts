@@ -46,7 +46,6 @@ export const emptyRuns: RunsSlice = { byId: {}, order: [] };
 
 /** States in which a run holds the GPU. */
 export const activeStates: readonly RunState[] = ['starting', 'running', 'paused'];
-export const finishedStates: readonly RunState[] = ['done', 'stopped', 'failed', 'interrupted'];
 
 export function isActive(run: Run): boolean {
   return activeStates.includes(run.state);
@@ -125,8 +124,12 @@ export function reduceWorkerMessage(runs: RunsSlice, msg: FromWorker, now: numbe
         state: msg.state,
         startedAt: msg.state === 'running' && run.startedAt === undefined ? now : run.startedAt,
         error:
-          msg.state === 'failed' && msg.message
-            ? (run.error ?? { code: 'UNKNOWN', message: msg.message, step: lastStep(run) })
+          (msg.state === 'failed' || msg.state === 'diverged') && msg.message
+            ? (run.error ?? {
+                code: msg.state === 'diverged' ? 'DIVERGED' : 'UNKNOWN',
+                message: msg.message,
+                step: lastStep(run),
+              })
             : run.error,
       }));
     case 'metrics':

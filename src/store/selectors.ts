@@ -3,6 +3,7 @@
 // arrays are memoised on the slices they read, so React sees stable references between messages.
 import type { MetricPoint } from '../worker/protocol';
 import type { AppState } from './app-store';
+import { defaultWeightsBudgetBytes } from './weight-store';
 import { planReadout, presetFamily, type ModelFamily, type ReadoutResult } from './planner';
 import { activeRun, finalOrLatest, isActive, type Run } from './runs-slice';
 import type { MetricXAxis } from './ui-slice';
@@ -62,11 +63,6 @@ export const selectRunList = memo((runs: AppState['runs']): Run[] =>
   runs.order.map((id) => runs.byId[id]).filter((r): r is Run => r !== undefined),
 );
 export const selectRuns = (s: AppState): Run[] => selectRunList(s.runs);
-
-export function runColor(s: AppState, id: string): string {
-  const index = s.runs.order.indexOf(id);
-  return runColors[(index < 0 ? 0 : index) % runColors.length];
-}
 
 export interface Progress {
   runId: string;
@@ -309,3 +305,33 @@ const densityBars = memo(
       : undefined,
 );
 export const selectDensityBars = (s: AppState) => densityBars(selectFocusRun(s));
+
+export interface StoredWeightsSummary {
+  runs: number;
+  bytes: number;
+  budgetBytes: number;
+}
+
+/** How much of the weights budget the kept runs take (the table's "Free space" line). */
+export const selectStoredWeights = memo(
+  (stored: AppState['ui']['storedWeights']): StoredWeightsSummary => {
+    const list = Object.values(stored);
+    return {
+      runs: list.length,
+      bytes: list.reduce((sum, w) => sum + w.bytes, 0),
+      budgetBytes: defaultWeightsBudgetBytes,
+    };
+  },
+);
+
+/** Where a run's weights can be exported from: kept in this browser, the worker, or nowhere. */
+export function weightsSource(
+  storedWeights: AppState['ui']['storedWeights'],
+  loadedRunId: string | undefined,
+  run: Pick<Run, 'id' | 'state'>,
+): WeightsSource {
+  if (storedWeights[run.id]) return 'kept';
+  if (loadedRunId === run.id && ['done', 'stopped', 'paused'].includes(run.state)) return 'worker';
+  return undefined;
+}
+export type WeightsSource = 'kept' | 'worker' | undefined;

@@ -1,6 +1,6 @@
-// The one setup table (ARCHITECTURE.md 2.10): for every RunConfig key, its default, how to parse
-// it from text (URL, form input), and whether it goes to the URL and to IndexedDB. The mapped type
-// makes a new RunConfig key without an entry here a compile error.
+// The one setup table (docs/architecture.md, State flow): for every RunConfig key, its default, how
+// to parse it from text (URL, form input), and whether it goes to the URL and to IndexedDB. The
+// mapped type makes a new RunConfig key without an entry here a compile error.
 import {
   datasetNames,
   defaultRunConfig,

@@ -15,7 +15,10 @@ export interface SetupSlice {
   config: RunConfig;
   /** Notes about URL values that were ignored; shown until dismissed. */
   urlNotes: string[];
-  /** Keys the URL set explicitly (they win over IndexedDB when the store rehydrates). */
+  /**
+   * Keys the link named, valid or not: they win over IndexedDB when the store rehydrates (an
+   * invalid one with the default its note promised), whenever the rehydration finishes.
+   */
   urlKeys: SetupKey[];
   /** Form text that did not parse, per key, with the reason; the config keeps the last valid value. */
   fieldErrors: Partial<Record<SetupKey, string>>;
@@ -40,6 +43,7 @@ export function setupToUrl(config: RunConfig): string {
 export interface UrlSetup {
   config: RunConfig;
   notes: string[];
+  /** Every setup key the link named; an invalid one holds the default. */
   keys: SetupKey[];
 }
 
@@ -49,6 +53,7 @@ export function setupFromUrl(text: string): UrlSetup {
   const config: RunConfig = { ...defaultRunConfig };
   const notes: string[] = [];
   const keys: SetupKey[] = [];
+  let namedDataset = false;
   for (const [key, raw] of params) {
     if (key === SWEEP_URL_KEY) continue; // the sweep form's, read by sweep-url.ts
     if (!isSetupKey(key) || !setupSchema[key].url) {
@@ -56,9 +61,12 @@ export function setupFromUrl(text: string): UrlSetup {
       continue;
     }
     const parsed = parseSetupValue(key, raw);
+    // An invalid value still decides the key (as the default): otherwise a setup restored from
+    // IndexedDB would fill it later or not, depending on when the rehydration finishes.
+    keys.push(key);
     if (parsed.ok) {
       (config as Record<SetupKey, unknown>)[key] = parsed.value;
-      keys.push(key);
+      namedDataset ||= key === 'dataset';
     } else {
       notes.push(
         `The link's ${key} was ignored (${parsed.problem}); using the default ${formatSetupValue(setupSchema[key].default)}.`,
@@ -67,7 +75,7 @@ export function setupFromUrl(text: string): UrlSetup {
   }
   // A dataset the link did not name silently follows the model; one it named is worth a note.
   const reconciled = reconcileSetup(config);
-  const datasetNotes = keys.includes('dataset') ? reconciled.notes : [];
+  const datasetNotes = namedDataset ? reconciled.notes : [];
   return { config: reconciled.config, notes: [...notes, ...datasetNotes], keys };
 }
 
@@ -112,7 +120,7 @@ export function persistedSetup(config: RunConfig): Partial<RunConfig> {
   return out as Partial<RunConfig>;
 }
 
-/** The slider's snap points (SIFT.md's paper sparsities) and how close counts as "at" one. */
+/** The slider's snap points (the paper's sparsities) and how close counts as "at" one. */
 export const sparsitySnaps = [0.5, 0.75, 0.9] as const;
 const snapDistance = 0.015;
 

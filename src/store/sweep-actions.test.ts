@@ -29,7 +29,7 @@ async function bind(): Promise<void> {
 }
 
 beforeEach(async () => {
-  app = createAppStore({ gpu: { kind: 'ready', adapter: 'test' } });
+  app = createAppStore({ gpu: { kind: 'ready', adapter: 'test', software: false } });
   sweeps = createSweepStore();
   sent = [];
   n = 0;
@@ -134,7 +134,7 @@ test('after a reload the interrupted run is queued again and the sweep finishes'
   // A reload: the app store comes back with that run interrupted, the sweep store as saved.
   const saved = structuredClone(sweeps.getState());
   const run = { ...app.getState().runs.byId[inFlight.runId], state: 'interrupted' as const };
-  app = createAppStore({ gpu: { kind: 'ready', adapter: 'test' } });
+  app = createAppStore({ gpu: { kind: 'ready', adapter: 'test', software: false } });
   app.setState((s) => ({ runs: addRun(s.runs, run) }));
   sweeps = createSweepStore();
   sweeps.setState(saved);

@@ -6,15 +6,8 @@
 // that cell again from its start, since a half-trained run is not a result.
 import { RECIPES, type RecipeName } from '../spec/recipes';
 import { expandSweep } from '../train/sweep-plan';
-import {
-  downloadBlob,
-  pauseRun,
-  pumpQueue,
-  queueRun,
-  resumeRun,
-  setSetup,
-  stopRun,
-} from './actions';
+import { downloadBlob } from './action-context';
+import { pauseRun, pumpQueue, queueRun, resumeRun, setSetup, stopRun } from './actions';
 import type { AppStore } from './app-store';
 import { isActive } from './runs-slice';
 import {

@@ -53,7 +53,7 @@ export function sweepSpecOf(form: SweepForm, base: RunConfig): SweepSpec {
 
 /** Bits/char for a language model, accuracy for a classifier: what the sweep compares. */
 export function sweepMetric(spec: SweepSpec): SweepMetric {
-  return getPreset(spec.base.model).task === 'language-model' ? 'bits-per-char' : 'accuracy';
+  return getPreset(spec.base.model).task === 'language' ? 'bits-per-char' : 'accuracy';
 }
 
 /** The next sweep run to queue: the first in order without a result, or none. */

@@ -1,11 +1,19 @@
 // The ui slice: what the page shows now (selection, toggles, GPU status, errors tied to a
 // control). Nothing here is persisted except the chart toggle.
+import type { RunConfig } from '../spec/run-config';
 import type { MaskHeatmap } from '../worker/protocol';
+import type { StoredWeightsInfo } from './weight-store';
 
 export type GpuStatus =
   | { kind: 'missing' }
   | { kind: 'checking' }
-  | { kind: 'ready'; adapter: string; selftest?: { ok: boolean; detail: string } }
+  | {
+      kind: 'ready';
+      adapter: string;
+      /** A CPU emulation of WebGPU (SwiftShader and the like), not a GPU. */
+      software: boolean;
+      selftest?: { ok: boolean; detail: string };
+    }
   | { kind: 'error'; message: string };
 
 /** A file the user dropped for the dataset picker, already checked for its format. */
@@ -52,6 +60,10 @@ export interface UiSlice {
   banner?: Banner;
   /** Problems with a request about a finished run (export, heatmap), shown on its row. */
   runNotices: Record<string, string>;
+  /** Shown once a software adapter answered: which setup values were made smaller for it. */
+  softwareNotice?: { applied: Partial<RunConfig>; dismissed?: boolean };
+  /** Runs whose weights are kept in this browser (IndexedDB), by run id. */
+  storedWeights: Record<string, StoredWeightsInfo>;
   /** The run the worker holds (it keeps only the latest): only it can export weights or draw heatmaps. */
   loadedRunId?: string;
 }
@@ -64,5 +76,6 @@ export function initialUi(gpu: GpuStatus): UiSlice {
     metricXAxis: 'trainingFlops',
     heatmaps: {},
     runNotices: {},
+    storedWeights: {},
   };
 }

@@ -1,7 +1,5 @@
-// Awkward sizes shared by the GPU-vs-reference tests: not multiples of tiles (64, 16, 256), ones,
-// tile +- 1, and a long reduction.
-export const awkwardSizes = [1, 3, 7, 31, 33, 65, 127] as const;
-
+// Awkward matmul shapes shared by the GPU-vs-reference tests: not multiples of tiles (64, 16,
+// 256), ones, tile +- 1, and a long reduction.
 export const matmulShapes: readonly { m: number; n: number; k: number; batch: number }[] = [
   { m: 1, n: 1, k: 1, batch: 1 },
   { m: 3, n: 7, k: 5, batch: 1 },

@@ -1,6 +1,8 @@
-// A training run as a plain class: steps, periodic evaluation, metrics, pause/resume/stop, NaN
-// detection. The browser worker and the Node CLI both drive it; it knows nothing of either.
+// A training run as a plain class: steps, periodic evaluation, metrics, pause/resume/stop,
+// divergence detection on the losses it reads anyway. The browser worker and the Node CLI both drive it; it knows nothing of either.
 import { SiftError } from '../common/errors';
+import { checkLabels } from '../common/labels';
+import { DivergenceMonitor, type DivergenceRule } from './divergence';
 import type { LayerMaskStats as SparseWeightStats } from './metrics';
 import type { RunConfig } from '../spec/run-config';
 import type { Backend } from '../tensor/backend';
@@ -55,6 +57,8 @@ export interface SessionParts {
   sync(): Promise<void>;
   /** Yield to the event loop so pause/stop messages get through. */
   yieldNow?(): Promise<void>;
+  /** When a growing loss stops the run (default: 10x the first loss for 3 reads). */
+  divergence?: DivergenceRule;
 }
 
 export interface EvalResult {
@@ -73,11 +77,14 @@ export class TrainingSession {
   private wallMs = 0;
   private lastTrainLoss = NaN;
   private lastEval: EvalResult | null = null;
+  private readonly divergence: DivergenceMonitor;
 
   constructor(
     private readonly parts: SessionParts,
     private readonly events: SessionEvents = {},
-  ) {}
+  ) {
+    this.divergence = new DivergenceMonitor(parts.divergence);
+  }
 
   pause(): void {
     this.paused = true;
@@ -112,7 +119,10 @@ export class TrainingSession {
     return this.wallMs;
   }
 
-  /** Run until `config.steps`, a stop, or a non-finite loss (which throws NAN_LOSS). */
+  /**
+   * Run until `config.steps` or a stop. A non-finite loss throws NAN_LOSS and a diverging one
+   * DIVERGED (src/train/divergence.ts), with every point before it kept in `history`.
+   */
   async run(): Promise<void> {
     const { config, backend, model, sync } = this.parts;
     const { lossSum, correctSum } = this.accumulators();
@@ -141,19 +151,15 @@ export class TrainingSession {
           this.wallMs += now() - t0;
           const trainLoss = loss / windowSteps;
           this.lastTrainLoss = trainLoss;
-          if (!Number.isFinite(trainLoss)) {
-            throw new SiftError(
-              'NAN_LOSS',
-              `The training loss became ${trainLoss} at step ${this.step}. Lower the learning rate ` +
-                '(or enable gradient clipping) and start again; the metrics so far are kept.',
-            );
-          }
           const seconds = (now() - windowStart) / 1000;
-          this.pushPoint({
-            trainLoss,
-            trainAccuracy: model.task === 'classify' ? correct / (windowSteps * rows) : undefined,
-            samplesPerSecond: seconds > 0 ? windowSamples / seconds : undefined,
-          });
+          if (Number.isFinite(trainLoss)) {
+            this.pushPoint({
+              trainLoss,
+              trainAccuracy: model.task === 'classify' ? correct / (windowSteps * rows) : undefined,
+              samplesPerSecond: seconds > 0 ? windowSamples / seconds : undefined,
+            });
+          }
+          this.divergence.observe('train', trainLoss, this.step);
           windowSteps = 0;
           windowSamples = 0;
           windowStart = now();
@@ -164,11 +170,14 @@ export class TrainingSession {
           const t1 = now();
           const ev = await this.evaluate();
           this.wallMs += now() - t1;
-          this.pushPoint(
-            model.task === 'classify'
-              ? { evalLoss: ev.loss, evalAccuracy: ev.accuracy }
-              : { evalLoss: ev.loss, evalBitsPerChar: ev.loss / Math.LN2 },
-          );
+          if (Number.isFinite(ev.loss)) {
+            this.pushPoint(
+              model.task === 'classify'
+                ? { evalLoss: ev.loss, evalAccuracy: ev.accuracy }
+                : { evalLoss: ev.loss, evalBitsPerChar: ev.loss / Math.LN2 },
+            );
+          }
+          this.divergence.observe('eval', ev.loss, this.step);
           if (this.parts.sparsity)
             this.events.onMaskStats?.(this.step, this.parts.sparsity.stats());
           windowStart = now();
@@ -236,8 +245,8 @@ export class TrainingSession {
     scope(() => {
       model.module.train();
       const x = tensor(backend, batch.inputs, batch.inputShape);
-      const y = tensor(backend, batch.targets, [batch.targets.length]);
       const logits = model.forward(x);
+      const y = labelsTensor(backend, batch, logits);
       const perRow = crossEntropy(logits, y);
       const loss = mean(perRow);
       backward(loss);
@@ -278,8 +287,8 @@ export class TrainingSession {
         noGrad(() =>
           scope(() => {
             const x = tensor(backend, batch.inputs, batch.inputShape);
-            const y = tensor(backend, batch.targets, [batch.targets.length]);
             const logits = model.forward(x);
+            const y = labelsTensor(backend, batch, logits);
             backend.addInPlace(lossTotal.storage, sum(crossEntropy(logits, y)).storage);
             if (model.task === 'classify') {
               backend.addInPlace(correctTotal.storage, correctCount(logits, y).storage);
@@ -298,6 +307,15 @@ export class TrainingSession {
       correctTotal.dispose();
     }
   }
+}
+
+/**
+ * The batch's labels on the device, checked on the host first: the GPU cross-entropy would clamp
+ * an out-of-range label into a wrong but finite loss, where the CPU reference throws.
+ */
+function labelsTensor(backend: Backend, batch: HostBatch, logits: Tensor): Tensor {
+  checkLabels(batch.targets, logits.shape[logits.rank - 1]);
+  return tensor(backend, batch.targets, [batch.targets.length]);
 }
 
 /** Number of rows whose argmax equals the label, as a [1] tensor (no readback). */

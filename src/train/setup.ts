@@ -13,8 +13,9 @@ import { loadCifar } from '../data/cifar';
 import type { ImageDataset } from '../data/image-dataset';
 import { decodeUtf8, prepareText, type TextSplits } from '../data/text';
 import { countModel, zeroSkippingKernel, type ModelCount } from '../flops/count';
+import { runSize, runSizeProblems, type RunLimits } from '../flops/limits';
 import { trainingStepFlops } from '../flops/training';
-import { buildModel, type BuiltModel } from '../models/build';
+import { buildModel, planFor, type BuiltModel } from '../models/build';
 import { getPreset, type DatasetOverrides } from '../models/presets';
 import { AdamW } from '../nn/optim/adamw';
 import { constant, cosineWithWarmup, multistep, type LrSchedule } from '../nn/optim/schedule';
@@ -27,6 +28,7 @@ import { ImageSource, TextSource } from './data-source';
 import { TrainingSession, type SessionEvents, type StepCost } from './session';
 import { SparsityController } from './sparsity';
 import { defaultKernelProfile, type KernelProfile } from '../sparse/kernel-choice';
+import type { DivergenceRule } from './divergence';
 import type { BatchSource } from './types';
 
 /** Datasets as loaded on the host, before batching. */
@@ -126,6 +128,25 @@ export interface PrepareOptions {
   /** Overrides config.evalSamples (tests, benchmarks). */
   evalSamples?: number;
   yieldNow?(): Promise<void>;
+  /** The device's buffer limits and the parameter cap (default: flops/limits.ts). */
+  limits?: RunLimits;
+  divergence?: DivergenceRule;
+}
+
+/** Refuses, before anything is allocated, a run too large for the limits or too sparse to train. */
+export function checkRunSize(
+  config: RunConfig,
+  overrides: DatasetOverrides,
+  limits?: RunLimits,
+): void {
+  const modelPlan = planFor(config, overrides);
+  const problems = runSizeProblems(
+    runSize(modelPlan.model, countModel(modelPlan.model), config.batchSize),
+    limits,
+  );
+  if (problems.length > 0) {
+    throw new SiftError('CONFIG_TOO_LARGE', `This run cannot start: ${problems.join('; ')}.`);
+  }
 }
 
 export function prepareRun(options: PrepareOptions): PreparedRun {
@@ -136,7 +157,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
   let overrides: DatasetOverrides;
   let vocabulary: string[] | undefined;
   if (data.kind === 'images') {
-    if (preset.task !== 'image-classification') {
+    if (preset.task !== 'classify') {
       throw new SiftError(
         'CONFIG_INVALID',
         `${config.model} is a language model; pick a text dataset or an image model`,
@@ -157,13 +178,13 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
       seed: config.seed,
       batchSize: config.batchSize,
       normalization: data.normalization,
-      // SIFT.md's CIFAR recipe: random crop with 4 pixels of padding and horizontal flips. Digits
+      // the paper's CIFAR recipe: random crop with 4 pixels of padding and horizontal flips. Digits
       // must not be flipped.
       augment: data.train.channels === 3 ? { cropPadding: 4, flip: true } : null,
       evalSamples,
     });
   } else {
-    if (preset.task !== 'language-model') {
+    if (preset.task !== 'language') {
       throw new SiftError(
         'CONFIG_INVALID',
         `${config.model} is an image model; pick an image dataset or a GPT preset`,
@@ -184,6 +205,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
     });
   }
 
+  checkRunSize(config, overrides, options.limits);
   const model = buildModel(backend, config, overrides);
   const profile = options.kernelProfile ?? defaultKernelProfile(options.adapterName ?? '');
   const sparsity =
@@ -217,6 +239,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
       sparsity,
       sync: options.sync,
       yieldNow: options.yieldNow,
+      divergence: options.divergence,
     },
     options.events,
   );
@@ -243,7 +266,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
 function makeOptimizer(model: BuiltModel, config: RunConfig): Optimizer {
   const params = model.module.parameters();
   if (config.optimizer === 'sgd') {
-    // SIFT.md's CIFAR recipe decays every parameter (PyTorch SGD weight_decay).
+    // the paper's CIFAR recipe decays every parameter (PyTorch SGD weight_decay).
     return new SGD(params, {
       lr: config.lr,
       momentum: config.momentum,
@@ -261,7 +284,7 @@ function makeOptimizer(model: BuiltModel, config: RunConfig): Optimizer {
   );
 }
 
-/** The learning rate of each step: SIFT.md's recipes scaled to the run's length. */
+/** The learning rate of each step: the paper's recipes scaled to the run's length. */
 export function makeSchedule(config: RunConfig): LrSchedule {
   switch (config.schedule) {
     case 'constant':

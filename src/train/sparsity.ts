@@ -1,6 +1,6 @@
-// The sparse half of a training step (SIFT.md "Sparse training"): masks for every sparsified
-// weight, gradients masked every step, weights and optimiser state masked after every optimiser
-// step, and RigL / SET drop-and-grow on the schedule's update steps, all on the device.
+// The sparse half of a training step (docs/sift-method.md, "Sparse training"): masks for every
+// sparsified weight, gradients masked every step, weights and optimiser state masked after every
+// optimiser step, and RigL / SET drop-and-grow on the schedule's update steps, all on the device.
 import { SiftError } from '../common/errors';
 import type { Optimizer } from '../nn/optim/sgd';
 import type { RunConfig } from '../spec/run-config';

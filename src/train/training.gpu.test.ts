@@ -2,8 +2,9 @@
 // lowers its validation loss on the built-in text, and an export restores the run exactly.
 import { describe, expect, it } from 'vitest';
 import { nodeDataFiles } from '../data/builtin-node';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
+import { webGpuRunParts } from '../gpu/run-parts';
 import { exportRun, importInto } from '../io/checkpoint';
+import { snapshotFile, snapshotRun } from '../io/snapshot';
 import { defaultRunConfig, parseRunConfig, type RunConfig } from '../spec/run-config';
 import { gpuBackend } from '../testing/backends';
 import type { SessionEvents } from './session';
@@ -15,12 +16,9 @@ async function prepared(overrides: Partial<RunConfig>, evalSamples: number) {
   const data = await loadData(config, { read: nodeDataFiles() });
   const make = (events: SessionEvents = {}) =>
     prepareRun({
-      backend: gpu,
-      sparse: new WebGpuSparseBackend(gpu.ctx),
-      adapterName: rt.adapterName,
+      ...webGpuRunParts(gpu),
       config,
       data,
-      sync: () => rt.sync(),
       evalSamples,
       events,
     });
@@ -139,6 +137,9 @@ describe('training on built-in data', () => {
     await a.session.run();
     const evA = await a.session.evaluate();
     const { safetensors } = await exportRun(a, true);
+    // The worker's recovery checkpoint (device copies, then readback) writes the same file.
+    const recovery = await snapshotFile(a.backend, snapshotRun(a, true));
+    expect(recovery).toEqual(safetensors);
     a.dispose();
     const b = make();
     const restored = importInto(b, safetensors);

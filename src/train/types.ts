@@ -1,9 +1,8 @@
 // The seams the training loop runs over: a model that maps a batch to logits, batches from some
 // dataset, and the optional sparsity machinery. Each is built elsewhere (models/, data/, sparse/).
 import type { Module } from '../nn/module';
+import type { Task } from '../spec/model-spec';
 import type { Tensor } from '../tensor/tensor';
-
-export type Task = 'classify' | 'language';
 
 export interface TrainableModel {
   readonly task: Task;

@@ -29,17 +29,36 @@ export type ToWorker =
   | { type: 'heatmap'; runId: string; layer: string };
 
 export type RunState =
-  'queued' | 'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'failed' | 'interrupted';
+  | 'queued'
+  | 'starting'
+  | 'running'
+  | 'paused'
+  | 'stopped'
+  | 'done'
+  | 'failed'
+  | 'interrupted'
+  /** Stopped by divergence detection (a non-finite or runaway loss); the metrics are kept. */
+  | 'diverged';
 
 export type FromWorker =
-  | { type: 'ready'; adapterName: string; features: string[] }
+  /** software: the adapter is a CPU emulation (SwiftShader and the like), far slower than a GPU. */
+  | { type: 'ready'; adapterName: string; features: string[]; software: boolean }
   | { type: 'selftest-result'; ok: boolean; maxError: number; ms: number; detail: string }
   | { type: 'state'; runId: string; state: RunState; message?: string }
   | { type: 'metrics'; runId: string; points: MetricPoint[] }
   | { type: 'mask-stats'; runId: string; step: number; layers: LayerMaskStats[] }
   | { type: 'heatmap'; runId: string; heatmap: MaskHeatmap }
   | { type: 'done'; runId: string; final: FinalMetrics }
-  | { type: 'exported'; runId: string; safetensors: ArrayBuffer; configJson: string }
+  /** keep: the worker's own export at the end of a run (with optimiser state), for the page to store. */
+  | {
+      type: 'exported';
+      runId: string;
+      safetensors: ArrayBuffer;
+      configJson: string;
+      keep?: boolean;
+    }
   | { type: 'checkpoint'; runId: string; step: number; safetensors: ArrayBuffer }
+  /** A recovery checkpoint could not be taken; the page keeps the previous one. */
+  | { type: 'checkpoint-failed'; runId: string; step: number; message: string }
   | { type: 'error'; runId?: string; code: SiftErrorCode | 'UNKNOWN'; message: string }
   | { type: 'device-lost'; runId?: string; message: string };

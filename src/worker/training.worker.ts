@@ -1,14 +1,23 @@
-// The training worker: a thin adapter from protocol messages to the engine (ARCHITECTURE.md 2.5).
-// One run at a time; the page queues runs. The last run stays loaded for export and heatmaps.
+// The training worker: a thin adapter from protocol messages to the engine (docs/architecture.md,
+// State flow). One run at a time; the page queues runs. The last run stays loaded for export and
+// heatmaps.
+import { tuneAdapter } from '../bench/adapter-tuning';
+import { isSoftwareAdapter } from '../common/adapter';
 import { isSiftError } from '../common/errors';
 import { fetchDataFiles } from '../data/builtin';
 import { WebGpuBackend } from '../gpu/backend';
 import { acquireDevice } from '../gpu/device';
+import { IdbAdapterStore } from '../gpu/adapter-cache-idb';
 import { GpuRuntime } from '../gpu/runtime';
-import { WebGpuSparseBackend } from '../gpu/sparse-backend';
-import { exportRun, importInto } from '../io/checkpoint';
+import { webGpuRunParts } from '../gpu/run-parts';
+import { defaultRunLimits } from '../flops/limits';
+import { checkpointConfigOf, exportRun, importInto } from '../io/checkpoint';
+import { checkConfigAgrees } from '../io/checkpoint-validate';
+import { snapshotFile, snapshotRun } from '../io/snapshot';
+import type { KernelProfile } from '../sparse/kernel-choice';
 import { maskHeatmap } from '../train/heatmap';
-import type { FinalMetrics, MetricPoint } from '../train/metrics';
+import { finalMetrics } from '../train/final-metrics';
+import type { MetricPoint } from '../train/metrics';
 import { loadData, prepareRun, type PreparedRun } from '../train/setup';
 import type { DatasetPayload, FromWorker, ToWorker } from './protocol';
 import { gpuSelftest } from './selftest';
@@ -24,6 +33,8 @@ const METRICS_INTERVAL_MS = 100;
 
 let backend: WebGpuBackend | null = null;
 let current: { id: string; run: PreparedRun } | null = null;
+/** The sparse kernel-choice profile of this adapter (measured once per adapter, then cached). */
+let kernelProfile: KernelProfile | undefined;
 
 async function ensureBackend(): Promise<WebGpuBackend> {
   if (backend && !backend.rt.isLost) return backend;
@@ -34,8 +45,10 @@ async function ensureBackend(): Promise<WebGpuBackend> {
     current?.run.session.stop();
     post({ type: 'device-lost', runId: current?.id, message: info.message || String(info.reason) });
   });
+  // Matmul variants and the sparse profile for this adapter: timed at first use, then from IndexedDB.
+  kernelProfile = (await tuneAdapter(rt, new IdbAdapterStore())).kernelProfile;
   backend = new WebGpuBackend(rt);
-  post({ type: 'ready', adapterName, features });
+  post({ type: 'ready', adapterName, features, software: isSoftwareAdapter(adapterName) });
   return backend;
 }
 
@@ -56,6 +69,9 @@ function userFiles(dataset: DatasetPayload): { name: string; bytes: ArrayBuffer 
 async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const { runId, config } = msg;
   post({ type: 'state', runId, state: 'starting' });
+  // A checkpoint that does not parse or belongs to other settings is refused before the loaded
+  // run is touched; the per-tensor checks follow on the new run before any value is written.
+  if (msg.checkpoint) checkConfigAgrees(checkpointConfigOf(msg.checkpoint), config, config.steps);
   const gpu = await ensureBackend();
   current?.run.session.stop();
   current?.run.dispose();
@@ -72,13 +88,17 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
     if (pending.length > 0) post({ type: 'metrics', runId, points: pending });
     pending = [];
   };
+  const limits = gpu.rt.device.limits;
   const run = prepareRun({
-    backend: gpu,
-    sparse: new WebGpuSparseBackend(gpu.ctx),
-    adapterName: gpu.rt.adapterName,
+    ...webGpuRunParts(gpu),
+    kernelProfile,
     config,
     data,
-    sync: () => gpu.rt.sync(),
+    limits: {
+      ...defaultRunLimits,
+      maxBufferBytes: limits.maxBufferSize,
+      maxBindingBytes: limits.maxStorageBufferBindingSize,
+    },
     events: {
       onMetrics: (points) => {
         pending.push(...points);
@@ -87,7 +107,7 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
       onMaskStats: (step, layers) => {
         flushMetrics();
         post({ type: 'mask-stats', runId, step, layers });
-        void checkpoint(runId, run);
+        checkpoint(runId, run);
       },
       onState: (state) => {
         if (state === 'running' || state === 'paused') post({ type: 'state', runId, state });
@@ -96,49 +116,79 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   });
   current = { id: runId, run };
   if (msg.checkpoint) {
-    const restored = importInto(run, msg.checkpoint);
+    let restored;
+    try {
+      restored = importInto(run, msg.checkpoint);
+    } catch (e) {
+      current = null;
+      run.dispose();
+      throw e;
+    }
     run.session.step = restored.step;
     run.session.trainingFlops = restored.flops.trainingFlops;
     run.session.executedFlops = restored.flops.executedFlops;
     run.data.seek?.(restored.step);
   }
+  // The density chart has something to show from step 0, not only after the first evaluation.
+  if (run.sparsity)
+    post({ type: 'mask-stats', runId, step: run.session.step, layers: run.sparsity.stats() });
   try {
     await run.session.run();
+  } catch (e) {
+    flushMetrics();
+    if (isSiftError(e) && (e.code === 'DIVERGED' || e.code === 'NAN_LOSS')) {
+      post({ type: 'state', runId, state: 'diverged', message: e.message });
+      return;
+    }
+    throw e;
   } finally {
     flushMetrics();
   }
-  const ev = run.session.lastEvaluation ?? (await run.session.evaluate());
-  const final: FinalMetrics = {
-    trainLoss: run.session.trainLoss,
-    evalLoss: ev.loss,
-    ...(run.model.task === 'classify'
-      ? { evalAccuracy: ev.accuracy }
-      : { evalBitsPerChar: ev.loss / Math.LN2 }),
-    trainingFlops: run.session.trainingFlops,
-    executedFlops: run.session.executedFlops,
-    wallSeconds: run.session.elapsedMs / 1000,
-    paramsTotal: run.model.count.paramsTotal,
-    paramsActive: run.model.count.paramsActive,
-  };
+  const final = await finalMetrics(run);
+  // Every finished run keeps its weights (the page stores them), so any run can be exported or
+  // continued later, not only the one this worker still holds. Posted before 'done', so the page
+  // has them when the run shows as finished.
+  try {
+    await exportCurrent(runId, true, true);
+  } catch {
+    // Not keeping the weights must not fail a finished run; its row says the weights are not kept.
+  }
   post({ type: 'state', runId, state: run.session.isStopped ? 'stopped' : 'done' });
   post({ type: 'done', runId, final });
 }
 
-/** A resumable snapshot after each evaluation, for recovery after a lost device. */
-async function checkpoint(runId: string, run: PreparedRun): Promise<void> {
+/**
+ * A resumable snapshot after each evaluation, for recovery after a lost device. Called between
+ * steps: the device copies hold this step's state while training goes on during the readback
+ * (src/io/snapshot.ts). A failure is reported, never thrown: training continues, the page keeps
+ * the previous checkpoint and the next evaluation tries again.
+ */
+function checkpoint(runId: string, run: PreparedRun): void {
+  const step = run.session.step;
+  const failed = (e: unknown) =>
+    post({
+      type: 'checkpoint-failed',
+      runId,
+      step,
+      message: e instanceof Error ? e.message : String(e),
+    });
+  let snapshot;
   try {
-    const { safetensors } = await exportRun(run, true);
-    const bytes = safetensors.buffer.slice(
-      safetensors.byteOffset,
-      safetensors.byteOffset + safetensors.byteLength,
-    ) as ArrayBuffer;
-    post({ type: 'checkpoint', runId, step: run.session.step, safetensors: bytes }, [bytes]);
-  } catch {
-    // A failed snapshot must not stop training; the next evaluation tries again.
+    snapshot = snapshotRun(run, true);
+  } catch (e) {
+    failed(e);
+    return;
   }
+  snapshotFile(run.backend, snapshot).then((file) => {
+    const bytes = file.buffer.slice(
+      file.byteOffset,
+      file.byteOffset + file.byteLength,
+    ) as ArrayBuffer;
+    post({ type: 'checkpoint', runId, step, safetensors: bytes }, [bytes]);
+  }, failed);
 }
 
-async function exportCurrent(runId: string, withOptimizer: boolean): Promise<void> {
+async function exportCurrent(runId: string, withOptimizer: boolean, keep = false): Promise<void> {
   if (!current || current.id !== runId) {
     post({
       type: 'error',
@@ -155,7 +205,13 @@ async function exportCurrent(runId: string, withOptimizer: boolean): Promise<voi
     safetensors.byteOffset + safetensors.byteLength,
   ) as ArrayBuffer;
   post(
-    { type: 'exported', runId, safetensors: bytes, configJson: JSON.stringify(config, null, 2) },
+    {
+      type: 'exported',
+      runId,
+      safetensors: bytes,
+      configJson: JSON.stringify(config, null, 2),
+      ...(keep ? { keep } : {}),
+    },
     [bytes],
   );
 }

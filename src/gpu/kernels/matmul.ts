@@ -1,13 +1,18 @@
-// Batched matmul with optional transposes, in two variants with the same bindings and params:
-//   'tiled'    shaders/matmul.wgsl           64x64 workgroup tiles through workgroup memory; for GPUs.
-//   'register' shaders/matmul-register.wgsl  16x8 blocks per thread, no barriers; for CPU adapters.
-// Which one runs is decided once per runtime: by the adapter's name (SwiftShader and other
-// software adapters get 'register', measured 5-10x faster there; BENCHMARKS.md), or by
-// autotuneMatmul(), which times both on the device at hand.
+// Batched matmul with optional transposes (the Backend matmul primitive), in four variants:
+//   'tile128x128', 'tile128x64', 'tile64x64'  shaders/matmul.wgsl: workgroup tiles through shared
+//       memory, 8x8 / 8x4 / 4x4 outputs per thread, vec4 loads where aligned; for GPUs. Skinny
+//       products with a long K (conv weight gradients) split K over more workgroups and add the
+//       slices in a second, deterministic pass (shaders/matmul-split-k-reduce.wgsl).
+//   'register'  shaders/matmul-register.wgsl: 16x8 blocks per thread, no barriers; for software
+//       adapters, about 15x faster there than a shared-memory kernel (BENCHMARKS.md, Matmul table).
+// Which variant runs is a MatmulTuning per runtime: the adapter's default until tuneMatmul()
+// (matmul-tune.ts) measures the candidates on the device and sets the winners.
 import tiledSource from '../../../shaders/matmul.wgsl?raw';
 import registerSource from '../../../shaders/matmul-register.wgsl?raw';
+import reduceSource from '../../../shaders/matmul-split-k-reduce.wgsl?raw';
+import { isSoftwareAdapter } from '../../common/adapter';
 import type { MatmulPlan } from '../../tensor/backend';
-import { ceilDiv, defineKernel } from '../kernel';
+import { ceilDiv, defineKernel, grid1d } from '../kernel';
 import type { GpuRuntime } from '../runtime';
 
 const params = [
@@ -18,8 +23,6 @@ const params = [
   ['b_batch_stride', 'u32'],
 ] as const;
 
-/** C tile of one workgroup of matmul_tiled (16 x 16 threads, 4 x 4 outputs each). */
-const TILE = 64;
 /** C block of one thread of matmul_register, and its threads per workgroup. */
 const REGISTER_ROWS = 16;
 const REGISTER_COLS = 8;
@@ -30,7 +33,7 @@ export const matmulKernel = defineKernel({
   source: tiledSource,
   entryPoint: 'matmul_tiled',
   bindings: ['read', 'read', 'write'],
-  params,
+  params: [...params, ['k_chunk', 'u32'], ['splits', 'u32']],
 });
 
 export const matmulRegisterKernel = defineKernel({
@@ -41,40 +44,158 @@ export const matmulRegisterKernel = defineKernel({
   params,
 });
 
-export const MATMUL_VARIANTS = ['tiled', 'register'] as const;
+export const matmulSplitKReduceKernel = defineKernel({
+  name: 'matmul_split_k_reduce',
+  source: reduceSource,
+  entryPoint: 'matmul_split_k_reduce',
+  bindings: ['read', 'write'],
+  params: [
+    ['size', 'u32'],
+    ['total', 'u32'],
+    ['splits', 'u32'],
+  ],
+});
+
+/**
+ * Shared-memory tile variants, named tile<rows>x<columns> of C per workgroup (16 TM x 16 TN):
+ * outputs per thread (TM rows x TN columns) and K step. TK * TM and TK * TN stay <= 256 (one load
+ * unit per thread) and the double-buffered tiles within WebGPU's guaranteed 16 KiB.
+ */
+export const MATMUL_TILES = {
+  tile128x128: { TM: 8, TN: 8, TK: 8 },
+  tile128x64: { TM: 8, TN: 4, TK: 8 },
+  tile64x64: { TM: 4, TN: 4, TK: 8 },
+} as const;
+/** Threads per side of a tiled workgroup (16 x 16). */
+const TILE_THREADS = 16;
+
+export const MATMUL_VARIANTS = ['tile128x128', 'tile128x64', 'tile64x64', 'register'] as const;
 export type MatmulVariant = (typeof MATMUL_VARIANTS)[number];
 
-/** Adapters that run WGSL on the CPU (their names say so in Dawn, Chromium and Firefox). */
-export function isCpuAdapter(adapterName: string): boolean {
-  return /swiftshader|llvmpipe|lavapipe|software|warp|microsoft basic render/i.test(adapterName);
+export const isMatmulVariant = (v: unknown): v is MatmulVariant =>
+  MATMUL_VARIANTS.includes(v as MatmulVariant);
+
+/**
+ * The variants a runtime uses. Products with fewer than LARGE_OUTPUTS outputs take `small` (small
+ * tiles keep more workgroups busy), the rest `large`. `splitK` lets skinny long-K products split.
+ */
+export interface MatmulTuning {
+  small: MatmulVariant;
+  large: MatmulVariant;
+  splitK: boolean;
+  /** Tests: split K into exactly this many slices wherever a tiled variant runs. */
+  forceSplits?: number;
 }
 
-/** The variant to use without measuring: 'register' on CPU adapters, 'tiled' on GPUs. */
-export function defaultMatmulVariant(adapterName: string): MatmulVariant {
-  return isCpuAdapter(adapterName) ? 'register' : 'tiled';
+/** batch * M * N from which a product counts as large (a 1024 x 1024 output). */
+export const LARGE_OUTPUTS = 1 << 20;
+
+/** The tuning to use without measuring: the register kernel on software adapters. */
+export function defaultMatmulTuning(adapterName: string): MatmulTuning {
+  if (isSoftwareAdapter(adapterName)) {
+    return { small: 'register', large: 'register', splitK: false };
+  }
+  return { small: 'tile64x64', large: 'tile128x128', splitK: true };
 }
 
-const chosen = new WeakMap<GpuRuntime, MatmulVariant>();
+const tunings = new WeakMap<GpuRuntime, MatmulTuning>();
 
-/** SIFT_MATMUL=tiled|register in Node's environment forces a variant (debugging, comparisons). */
+/** SIFT_MATMUL=<variant> in Node's environment forces a variant (debugging, comparisons). */
 function variantFromEnv(): MatmulVariant | undefined {
   const name = globalThis.process?.env?.SIFT_MATMUL;
-  return MATMUL_VARIANTS.find((v) => v === name);
+  return isMatmulVariant(name) ? name : undefined;
 }
 
-/** The variant matmul() uses on this runtime (the adapter default until set or autotuned). */
-export function matmulVariant(rt: GpuRuntime): MatmulVariant {
-  let v = chosen.get(rt);
-  if (!v) {
-    v = variantFromEnv() ?? defaultMatmulVariant(rt.adapterName);
-    chosen.set(rt, v);
+/** The tuning matmul() uses on this runtime (the adapter default until set or tuned). */
+export function matmulTuning(rt: GpuRuntime): MatmulTuning {
+  let t = tunings.get(rt);
+  if (!t) {
+    const forced = variantFromEnv();
+    t = defaultMatmulTuning(rt.adapterName);
+    if (forced) t = { ...t, small: forced, large: forced };
+    tunings.set(rt, t);
   }
-  return v;
+  return t;
 }
 
-/** Force a variant on this runtime (tests parametrised over variants, benchmarks). */
-export function setMatmulVariant(rt: GpuRuntime, variant: MatmulVariant): void {
-  chosen.set(rt, variant);
+/** Replace this runtime's tuning (the tuner; tests parametrised over variants; benchmarks). */
+export function setMatmulTuning(rt: GpuRuntime, tuning: MatmulTuning): void {
+  tunings.set(rt, tuning);
+}
+
+/** The variant this runtime runs for `plan`. */
+export function variantFor(tuning: MatmulTuning, p: MatmulPlan): MatmulVariant {
+  return p.batch * p.m * p.n < LARGE_OUTPUTS ? tuning.small : tuning.large;
+}
+
+/** The variant a square n x n product takes on this runtime (for reports). */
+export function matmulVariant(rt: GpuRuntime, n = 1024): MatmulVariant {
+  return variantFor(matmulTuning(rt), squarePlan(n));
+}
+
+export function squarePlan(n: number): MatmulPlan {
+  return {
+    batch: 1,
+    m: n,
+    n,
+    k: n,
+    transA: false,
+    transB: false,
+    aBatchStride: 0,
+    bBatchStride: 0,
+  };
+}
+
+/** Below this many workgroups a GPU has idle cores (an H100 has 132 SMs, ~2 workgroups each). */
+const SPLIT_TARGET_WORKGROUPS = 256;
+/** Each split sums at least this much of K, so the extra pass stays small next to the product. */
+const MIN_SPLIT_K = 512;
+const MAX_SPLITS = 32;
+
+export interface MatmulLaunch {
+  variant: MatmulVariant;
+  /** Slices K is split into (1: no split). */
+  splits: number;
+  /** K per slice, a multiple of the tile's K step. */
+  kChunk: number;
+  workgroups: [number, number, number];
+}
+
+/** How `plan` is dispatched with `tuning`: variant, split-K and grid. Pure (unit-tested). */
+export function planMatmul(tuning: MatmulTuning, p: MatmulPlan): MatmulLaunch {
+  const variant = variantFor(tuning, p);
+  if (variant === 'register') {
+    const [x, y] = registerWorkgroup(p.m, p.n);
+    return {
+      variant,
+      splits: 1,
+      kChunk: p.k,
+      workgroups: [ceilDiv(p.n, REGISTER_COLS * x), ceilDiv(p.m, REGISTER_ROWS * y), p.batch],
+    };
+  }
+  const { TM, TN, TK } = MATMUL_TILES[variant];
+  const tiles = ceilDiv(p.m, TILE_THREADS * TM) * ceilDiv(p.n, TILE_THREADS * TN) * p.batch;
+  let wanted = 1;
+  if (tuning.forceSplits !== undefined) wanted = tuning.forceSplits;
+  else if (tuning.splitK && tiles < SPLIT_TARGET_WORKGROUPS && p.k >= 2 * MIN_SPLIT_K) {
+    wanted = Math.min(
+      MAX_SPLITS,
+      ceilDiv(SPLIT_TARGET_WORKGROUPS, tiles),
+      Math.floor(p.k / MIN_SPLIT_K),
+    );
+  }
+  const kChunk = Math.max(TK, ceilDiv(ceilDiv(p.k, Math.max(1, wanted)), TK) * TK);
+  const splits = Math.max(1, ceilDiv(p.k, kChunk));
+  return {
+    variant,
+    splits,
+    kChunk,
+    workgroups: [
+      ceilDiv(p.n, TILE_THREADS * TN),
+      ceilDiv(p.m, TILE_THREADS * TM),
+      p.batch * splits,
+    ],
+  };
 }
 
 /**
@@ -92,7 +213,7 @@ export function registerWorkgroup(m: number, n: number): [number, number] {
   return [x, y];
 }
 
-/** c (batch, m, n) = op(a) @ op(b) with the runtime's chosen variant; see MatmulPlan for layouts. */
+/** c (batch, m, n) = op(a) @ op(b) with the runtime's tuning; see MatmulPlan for layouts. */
 export function matmul(
   rt: GpuRuntime,
   a: GPUBuffer,
@@ -100,99 +221,64 @@ export function matmul(
   c: GPUBuffer,
   p: MatmulPlan,
 ): void {
-  matmulWith(matmulVariant(rt), rt, a, b, c, p);
+  matmulWith(matmulTuning(rt), rt, a, b, c, p);
 }
 
-/** c = op(a) @ op(b) with a given variant. */
+/** Rows of a row-major operand start on 16-byte boundaries: vec4 loads are exact. */
+const aligned = (leading: number, batchStride: number): boolean =>
+  leading % 4 === 0 && batchStride % 4 === 0;
+
+/** c = op(a) @ op(b) with a given tuning (one or two dispatches). */
 export function matmulWith(
-  variant: MatmulVariant,
+  tuning: MatmulTuning,
   rt: GpuRuntime,
   a: GPUBuffer,
   b: GPUBuffer,
   c: GPUBuffer,
   p: MatmulPlan,
 ): void {
+  const launch = planMatmul(tuning, p);
   const values = {
     m: p.m,
     n: p.n,
     k: p.k,
     a_batch_stride: p.aBatchStride,
     b_batch_stride: p.bBatchStride,
+    k_chunk: launch.kChunk,
+    splits: launch.splits,
   };
-  if (variant === 'tiled') {
-    rt.dispatch(
-      matmulKernel,
-      [a, b, c],
-      values,
-      [ceilDiv(p.n, TILE), ceilDiv(p.m, TILE), p.batch],
-      {
-        TRANS_A: p.transA,
-        TRANS_B: p.transB,
-      },
-    );
+  if (launch.variant === 'register') {
+    const [x, y] = registerWorkgroup(p.m, p.n);
+    rt.dispatch(matmulRegisterKernel, [a, b, c], values, launch.workgroups, {
+      TRANS_A: p.transA,
+      TRANS_B: p.transB,
+      WG_X: x,
+      WG_Y: y,
+    });
     return;
   }
-  const [x, y] = registerWorkgroup(p.m, p.n);
-  rt.dispatch(
-    matmulRegisterKernel,
-    [a, b, c],
-    values,
-    [ceilDiv(p.n, REGISTER_COLS * x), ceilDiv(p.m, REGISTER_ROWS * y), p.batch],
-    { TRANS_A: p.transA, TRANS_B: p.transB, WG_X: x, WG_Y: y },
-  );
-}
-
-export interface MatmulAutotune {
-  variant: MatmulVariant;
-  /** Milliseconds per product of the probe shape, by variant. */
-  ms: Record<MatmulVariant, number>;
-}
-
-/**
- * Time every variant on a (size x size) @ (size x size) product and make the fastest this
- * runtime's choice. Meant for hardware adapters, where which variant wins is not known in
- * advance: each variant is timed over enough back-to-back products to fill ~20 ms, so a fast GPU
- * is not measured by its submit latency. On a CPU adapter the default is already measured
- * (BENCHMARKS.md) and this would spend seconds on the slow variant: skip it there.
- */
-export async function autotuneMatmul(rt: GpuRuntime, size = 512): Promise<MatmulAutotune> {
-  const bytes = size * size * 4;
-  const a = rt.pool.acquire(bytes, 'autotune.a');
-  const b = rt.pool.acquire(bytes, 'autotune.b');
-  const c = rt.pool.acquire(bytes, 'autotune.c');
-  const ones = new Float32Array(size * size).fill(1);
-  rt.upload(a, ones);
-  rt.upload(b, ones);
-  const plan: MatmulPlan = {
-    batch: 1,
-    m: size,
-    n: size,
-    k: size,
-    transA: false,
-    transB: false,
-    aBatchStride: 0,
-    bBatchStride: 0,
+  const constants = {
+    ...MATMUL_TILES[launch.variant],
+    TRANS_A: p.transA,
+    TRANS_B: p.transB,
+    A_VEC4: aligned(p.transA ? p.m : p.k, p.aBatchStride),
+    B_VEC4: aligned(p.transB ? p.k : p.n, p.bBatchStride),
+    C_VEC4: p.n % 4 === 0,
   };
-  const timeBatch = async (variant: MatmulVariant, reps: number): Promise<number> => {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) matmulWith(variant, rt, a, b, c, plan);
-    await rt.sync();
-    return (performance.now() - t0) / reps;
-  };
-  const ms = {} as Record<MatmulVariant, number>;
-  try {
-    for (const variant of MATMUL_VARIANTS) {
-      await timeBatch(variant, 1); // pipeline build and warm-up
-      const once = await timeBatch(variant, 1);
-      const reps = Math.min(100, Math.max(1, Math.ceil(20 / Math.max(once, 0.01))));
-      ms[variant] = Math.min(once, await timeBatch(variant, reps));
-    }
-  } finally {
-    rt.pool.release(a);
-    rt.pool.release(b);
-    rt.pool.release(c);
+  if (launch.splits === 1) {
+    rt.dispatch(matmulKernel, [a, b, c], values, launch.workgroups, constants);
+    return;
   }
-  const variant = MATMUL_VARIANTS.reduce((x, y) => (ms[y] < ms[x] ? y : x));
-  setMatmulVariant(rt, variant);
-  return { variant, ms };
+  const size = p.m * p.n;
+  const partial = rt.pool.acquire(p.batch * launch.splits * size * 4, 'matmul.split-k');
+  rt.dispatch(matmulKernel, [a, b, partial], values, launch.workgroups, constants);
+  const total = p.batch * size;
+  rt.dispatch(
+    matmulSplitKReduceKernel,
+    [partial, c],
+    { size, total, splits: launch.splits },
+    grid1d(ceilDiv(total, 256)),
+  );
+  // Dispatches run in order, so a later op may reuse the scratch buffer within the same submit.
+  rt.pool.release(partial);
 }

@@ -80,6 +80,17 @@ export class AdamW implements Optimizer {
     return e ? [e.expAvg, e.expAvgSq] : [];
   }
 
+  /** Steps `param` has taken (PyTorch's state[p]['step']), for checkpoints; 0 if not ours. */
+  stepCountOf(param: Tensor): number {
+    return this.entries.find((e) => e.param === param)?.steps ?? 0;
+  }
+
+  /** Restore a checkpoint's step count (bias correction continues from it). */
+  setStepCount(param: Tensor, steps: number): void {
+    const e = this.entries.find((x) => x.param === param);
+    if (e) e.steps = steps;
+  }
+
   /** Per-parameter step counts (PyTorch's state[p]['step']), for checkpoints. */
   stepCounts(): number[] {
     return this.entries.map((e) => e.steps);

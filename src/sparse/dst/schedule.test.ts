@@ -4,7 +4,7 @@ import { dropCount, dropFraction, dstSchedule, endStep, isUpdateStep } from './s
 describe('DST schedule', () => {
   const s = dstSchedule(1000); // defaults: dT 100, a0 0.3, end 0.75 -> step 750
 
-  it('uses the defaults of SIFT.md', () => {
+  it('uses the defaults of docs/sift-method.md', () => {
     expect(s).toEqual({
       updateInterval: 100,
       initialDropFraction: 0.3,

@@ -1,6 +1,7 @@
 // When dynamic sparse training updates masks and how much it drops (pure). RigL (Evci et al.
-// 2020, eq. 1) as restated in SIFT.md: update when t % dT == 0 and t < end, drop fraction
-// a_t = a0 / 2 * (1 + cos(pi t / end)), defaults a0 = 0.3, dT = 100, end = 0.75 of training.
+// 2020, eq. 1) as restated in docs/sift-method.md: update when t % dT == 0 and t < end, drop
+// fraction a_t = a0 / 2 * (1 + cos(pi t / end)), defaults a0 = 0.3, dT = 100, end = 0.75 of
+// training.
 //
 // `t` counts optimiser steps already taken (1 after the first step). t = 0 never updates: the mask
 // has just been initialised and there is no gradient yet, and the RigL PyTorch reference
@@ -24,7 +25,7 @@ export const DEFAULT_DST_SCHEDULE = {
   endFraction: 0.75,
 } as const;
 
-/** A schedule with SIFT.md's defaults for a run of `totalSteps`. */
+/** A schedule with the paper's defaults for a run of `totalSteps`. */
 export function dstSchedule(
   totalSteps: number,
   overrides: Partial<Omit<DstSchedule, 'totalSteps'>> = {},

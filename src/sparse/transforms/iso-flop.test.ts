@@ -1,4 +1,4 @@
-// The closed-form iso-FLOP sizes of SIFT.md and their rounding.
+// The closed-form iso-FLOP sizes of docs/sift-method.md and their rounding.
 import { describe, expect, it } from 'vitest';
 import { toSparsity } from '../../spec/sparsity';
 import {
@@ -15,7 +15,7 @@ import { parseTransformName } from './types';
 const s = toSparsity;
 
 describe('iso-FLOP sizes', () => {
-  it('Sparse Wide: k = sqrt(1/(1-s)); ResNet base width 64 -> 90 / 128 / 202 (SIFT.md)', () => {
+  it('Sparse Wide: k = sqrt(1/(1-s)); ResNet base width 64 -> 90 / 128 / 202 (the paper)', () => {
     expect(wideScale(s(0.75))).toBe(2);
     expect([0.5, 0.75, 0.9].map((v) => wideResNetBaseWidth(64, s(v)))).toEqual([90, 128, 202]);
     expect(wideResNetBaseWidth(64, s(0))).toBe(64);

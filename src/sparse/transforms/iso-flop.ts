@@ -1,4 +1,4 @@
-// The iso-FLOP sizes of SIFT.md's table, as closed forms, plus the integer rounding each uses.
+// The iso-FLOP sizes of the paper's table, as closed forms, plus the integer rounding each uses.
 // A sparse layer at sparsity s costs (1 - s) of its dense size; each size below makes the
 // replacement cost what the dense layer did. Rounding rules are recorded in plan.ts's header.
 import { toDensity, type Density, type Sparsity } from '../../spec/sparsity';
@@ -14,7 +14,7 @@ export function wideScale(sparsity: Sparsity): number {
 
 /**
  * Sparse Wide base width of a ResNet: floor(base * k), the reference code's int(), which gives
- * SIFT.md's 64 -> 90 / 128 / 202 at s = 0.5 / 0.75 / 0.9 (stage widths stay multiples of it).
+ * the paper's 64 -> 90 / 128 / 202 at s = 0.5 / 0.75 / 0.9 (stage widths stay multiples of it).
  */
 export function wideResNetBaseWidth(baseWidth: number, sparsity: Sparsity): number {
   return Math.floor(baseWidth * wideScale(sparsity) + ROUNDING_TOLERANCE);
@@ -22,7 +22,7 @@ export function wideResNetBaseWidth(baseWidth: number, sparsity: Sparsity): numb
 
 /**
  * Sparse Wide d_model of a GPT: d * k rounded to the nearest multiple of nHead, so the head count
- * stays and every head widens equally. Gives SIFT.md's GPT-3 Small 768 -> 1092 (s = 0.5, from
+ * stays and every head widens equally. Gives the paper's GPT-3 Small 768 -> 1092 (s = 0.5, from
  * 1086.1) and 1536 (s = 0.75); floor would give 1080.
  */
 export function wideGptDModel(dModel: number, nHead: number, sparsity: Sparsity): number {
@@ -45,8 +45,9 @@ export function parallelBranchDensity(branches: number): Density {
 }
 
 /**
- * Sparse Factorized inner width d = D_in * D_out / ((D_in + D_out)(1 - s)), rounded up (SIFT.md):
- * U (D_in -> d) and V (d -> D_out), both at density 1 - s, then cost at least the dense layer.
+ * Sparse Factorized inner width d = D_in * D_out / ((D_in + D_out)(1 - s)), rounded up
+ * (docs/sift-method.md): U (D_in -> d) and V (d -> D_out), both at density 1 - s, then cost at
+ * least the dense layer.
  */
 export function factorizedRank(dIn: number, dOut: number, sparsity: Sparsity): number {
   return Math.ceil((dIn * dOut) / ((dIn + dOut) * (1 - sparsity)) - ROUNDING_TOLERANCE);
@@ -62,8 +63,9 @@ export function factorizedDensity(dIn: number, dOut: number, rank: number): Dens
 }
 
 /**
- * Sparse Doped rank r = s * D_in * D_out / (D_in + D_out), rounded down (SIFT.md): the dense U, V
- * pair costs r (D_in + D_out), the sparse full W costs (1 - s) D_in D_out; together at most dense.
+ * Sparse Doped rank r = s * D_in * D_out / (D_in + D_out), rounded down (docs/sift-method.md): the
+ * dense U, V pair costs r (D_in + D_out), the sparse full W costs (1 - s) D_in D_out; together at
+ * most dense.
  */
 export function dopedRank(dIn: number, dOut: number, sparsity: Sparsity): number {
   return Math.floor((sparsity * dIn * dOut) / (dIn + dOut) + ROUNDING_TOLERANCE);
@@ -79,7 +81,7 @@ export function dopedSparseDensity(dIn: number, dOut: number, rank: number): Den
 }
 
 /**
- * SIFT.md's Sparse Wide budget re-solve: the widened stem and head stay dense, so the sparse body
+ * the paper's Sparse Wide budget re-solve: the widened stem and head stay dense, so the sparse body
  * gets density (F_dense - F_fixed,wide) / F_body,wide, where F_dense is the dense model's budget,
  * F_fixed,wide the widened dense layers' MACs and F_body,wide the widened sparse layers' MACs at
  * density 1. Returns a density before clamping; the caller checks it lies in (0, 1].

@@ -1,4 +1,4 @@
-// Model-level plans against SIFT.md's check values and the iso-FLOP formulas: widths, branches,
+// Model-level plans against the paper's check values and the iso-FLOP formulas: widths, branches,
 // ranks, which layers stay dense, the Sparse Wide re-solve, and s = 0 being the dense model.
 import { describe, expect, it } from 'vitest';
 import { SiftError } from '../../common/errors';
@@ -15,9 +15,9 @@ import {
 } from '../../spec/model-spec';
 import { toDensity, toSparsity } from '../../spec/sparsity';
 import { plan } from './plan';
-import { TRANSFORM_NAMES, type TransformName } from './types';
+import { transformNames, type TransformName } from '../../spec/run-config';
 
-const SIFT_TRANSFORMS = TRANSFORM_NAMES.filter((t) => t !== 'dense');
+const SIFT_TRANSFORMS = transformNames.filter((t) => t !== 'dense');
 const CHECK_SPARSITIES = [0.5, 0.75, 0.9];
 const resnet18 = presetSpec('resnet18-cifar100');
 const DENSE_RESNET18_MACS = 555_468_800;
@@ -27,7 +27,7 @@ const budgetRatio = (base: ModelSpec, model: ModelSpec) =>
   countModel(model).budget.forwardMacs / countModel(base).budget.denseEquivalentMacs;
 const layerNamed = (spec: ModelSpec, name: string) => findLayer(spec, name);
 
-describe('plan: CIFAR ResNet-18 check values (SIFT.md)', () => {
+describe('plan: CIFAR ResNet-18 check values (docs/sift-method.md)', () => {
   it('every SIFT transform is within 2% of dense at s = .5/.75/.9', () => {
     for (const t of SIFT_TRANSFORMS) {
       for (const s of CHECK_SPARSITIES) {
@@ -182,7 +182,7 @@ describe('plan: CIFAR ResNet-18 check values (SIFT.md)', () => {
   });
 
   it('stem and classifier stay dense and untouched in every transform but Wide', () => {
-    for (const t of TRANSFORM_NAMES.filter((x) => x !== 'sparse-wide')) {
+    for (const t of transformNames.filter((x) => x !== 'sparse-wide')) {
       const p = planned(resnet18, t, 0.9);
       expect(layerNamed(p.model, 'conv1')).toEqual(layerNamed(resnet18, 'conv1'));
       expect(layerNamed(p.model, 'fc')).toEqual(layerNamed(resnet18, 'fc'));
@@ -201,7 +201,7 @@ describe('plan: every preset', () => {
   it('s = 0 gives exactly the dense model for every transform', () => {
     for (const name of PRESET_NAMES) {
       const base = presetSpec(name);
-      for (const t of TRANSFORM_NAMES) {
+      for (const t of transformNames) {
         const p = planned(base, t, 0);
         expect(p.model.layers, `${name} ${t}`).toEqual(base.layers);
         expect(p.flopRatio).toBe(1);

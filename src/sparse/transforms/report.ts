@@ -16,7 +16,7 @@ import {
 import { trainingStepFlops, type TrainingFlops } from '../../flops/training';
 import { isWeightLayer } from '../../spec/model-spec';
 import type { ModelPlan } from './plan';
-import type { TransformName } from './types';
+import type { TransformName } from '../../spec/run-config';
 
 export interface LayerReport {
   name: string;
@@ -80,8 +80,7 @@ export interface ReportOptions {
 export function planReport(p: ModelPlan, options: ReportOptions = {}): FlopsReport {
   const executed = options.executed ?? maskedDenseKernel;
   const batchSize = options.batchSize ?? 1;
-  const optimizer =
-    options.optimizer ?? (p.base.task === 'language-model' ? 'adamw' : 'sgd-momentum');
+  const optimizer = options.optimizer ?? (p.base.task === 'language' ? 'adamw' : 'sgd-momentum');
   const count = countModel(p.model, { executed });
   const dense = countModel(p.base, { executed });
   const byName = new Map(count.weightLayers.map((c) => [c.name, c]));

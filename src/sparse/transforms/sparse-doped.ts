@@ -1,8 +1,8 @@
-// Sparse Doped (SIFT.md): y = V(U x) + W x with a DENSE low-rank pair (no activation between) and
-// the full-size W sparse at s; rank r = s D_in D_out / (D_in + D_out) rounded down, and W at the
-// density that spends what the floor left over (iso-flop.ts dopedSparseDensity). In a conv net
-// U is a k x k conv C_in -> r with the original stride and V a 1x1 conv r -> C_out. U and V stay
-// dense as the paper says (the released code masks them too, which breaks iso-FLOP).
+// Sparse Doped (docs/sift-method.md): y = V(U x) + W x with a DENSE low-rank pair (no activation
+// between) and the full-size W sparse at s; rank r = s D_in D_out / (D_in + D_out) rounded down,
+// and W at the density that spends what the floor left over (iso-flop.ts dopedSparseDensity). In
+// a conv net U is a k x k conv C_in -> r with the original stride and V a 1x1 conv r -> C_out. U
+// and V stay dense as the paper says (the released code masks them too, which breaks iso-FLOP).
 import type { WeightLayer } from '../../spec/model-spec';
 import { FULL_DENSITY, type Sparsity } from '../../spec/sparsity';
 import { matmulDims } from '../../spec/model-spec';

@@ -1,7 +1,7 @@
-// Sparse Parallel (SIFT.md): y = sum_j norm_j(W_j x) with n = round(1/(1 - s)) sparse copies of
-// the layer, each at density 1/n and with its own norm, so n branches cost the dense layer at any s
-// (1/n = 1 - s at s = .5/.75/.9). RepVGG-style branches, as the reference BlockISOFlopParallel
-// sums bn_j(conv_j(x)).
+// Sparse Parallel (docs/sift-method.md): y = sum_j norm_j(W_j x) with n = round(1/(1 - s)) sparse
+// copies of the layer, each at density 1/n and with its own norm, so n branches cost the dense
+// layer at any s (1/n = 1 - s at s = .5/.75/.9). RepVGG-style branches, as the reference
+// BlockISOFlopParallel sums bn_j(conv_j(x)).
 import type { NormLayer, WeightLayer } from '../../spec/model-spec';
 import type { Sparsity } from '../../spec/sparsity';
 import { parallelBranchDensity, parallelBranches } from './iso-flop';

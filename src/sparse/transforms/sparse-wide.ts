@@ -1,7 +1,8 @@
-// Sparse Wide (SIFT.md): the whole model widens by k = sqrt(1 / (1 - s)) and every sparsified
-// layer runs at sparsity s, so k^2 (1 - s) = 1 keeps the body's FLOPs. Stem and classifier widen
-// too but stay dense, which overshoots the budget; the body density is then re-solved so the total
-// lands on the dense budget (the reference code does the same). Widths are integers, see plan.ts.
+// Sparse Wide (docs/sift-method.md): the whole model widens by k = sqrt(1 / (1 - s)) and every
+// sparsified layer runs at sparsity s, so k^2 (1 - s) = 1 keeps the body's FLOPs. Stem and
+// classifier widen too but stay dense, which overshoots the budget; the body density is then
+// re-solved so the total lands on the dense budget (the reference code does the same). Widths are
+// integers, see plan.ts.
 import { SiftError } from '../../common/errors';
 import { countModel } from '../../flops/count';
 import { buildSpec } from '../../spec/build-spec';
@@ -17,7 +18,10 @@ export interface WideModel {
   /** The width Sparse Wide scales: ResNet base width or GPT d_model, before and after. */
   widthFrom: number;
   widthTo: number;
-  /** The sparsity asked for, and the one the re-solve gives the sparse body (SIFT.md: show both). */
+  /**
+   * The sparsity asked for, and the one the re-solve gives the sparse body (docs/sift-method.md:
+   * show both).
+   */
   nominalSparsity: Sparsity;
   resolvedSparsity: Sparsity;
 }
@@ -27,7 +31,8 @@ export function widenArch(arch: ArchConfig, sparsity: Sparsity): ArchConfig {
   if (arch.kind === 'resnet') {
     return { ...arch, baseWidth: wideResNetBaseWidth(arch.baseWidth, sparsity) };
   }
-  // The MLP keeps its ratio, so its width scales by k as well (SIFT.md GPT notes).
+  // The MLP keeps its ratio, so its width scales by k as well (docs/sift-method.md, "The four
+  // transforms").
   return { ...arch, dModel: wideGptDModel(arch.dModel, arch.nHead, sparsity) };
 }
 

@@ -1,16 +1,8 @@
-// Names and result types shared by the transform files and plan.ts.
+// The CLI's transform names and the result types shared by the transform files and plan.ts (the
+// names themselves are spec/run-config.ts's transformNames).
 import { SiftError } from '../../common/errors';
 import type { LayerSpec } from '../../spec/model-spec';
-
-export const TRANSFORM_NAMES = [
-  'dense',
-  'sparse-wide',
-  'sparse-parallel',
-  'sparse-factorized',
-  'sparse-doped',
-] as const;
-
-export type TransformName = (typeof TRANSFORM_NAMES)[number];
+import { transformNames, type TransformName } from '../../spec/run-config';
 
 /** Short names accepted by the CLI (`--transform wide`). */
 export const TRANSFORM_SHORT_NAMES: Readonly<Record<string, TransformName>> = {
@@ -23,13 +15,13 @@ export const TRANSFORM_SHORT_NAMES: Readonly<Record<string, TransformName>> = {
 
 /** Accepts a full name (`sparse-wide`) or a short one (`wide`); throws CONFIG_INVALID otherwise. */
 export function parseTransformName(text: string): TransformName {
-  if ((TRANSFORM_NAMES as readonly string[]).includes(text)) return text as TransformName;
+  if ((transformNames as readonly string[]).includes(text)) return text as TransformName;
   const short = TRANSFORM_SHORT_NAMES[text];
   if (short) return short;
   throw new SiftError(
     'CONFIG_INVALID',
     `unknown transform "${text}"; expected one of ${Object.keys(TRANSFORM_SHORT_NAMES).join('|')} ` +
-      `or ${TRANSFORM_NAMES.join('|')}`,
+      `or ${transformNames.join('|')}`,
   );
 }
 

@@ -60,7 +60,8 @@ export function MaskHeatmap() {
         layers.length > 0 && (
           <select
             aria-label="Layer"
-            className="compact"
+            className="compact layer-select"
+            title={layer}
             value={layer}
             onChange={(e) => setHeatmapLayer(e.target.value)}
             data-testid="heatmap-layer"

@@ -107,6 +107,11 @@ export function SparsityReadout() {
           {n}
         </p>
       ))}
+      {r.sizeProblems.map((p) => (
+        <p key={p} className="field-error" data-testid="readout-limit" role="alert">
+          Too large to start: {p}.
+        </p>
+      ))}
       {r.layers.length > 0 && (
         <details className="readout-layers">
           <summary>What each of the {r.layers.length} weight layers becomes</summary>

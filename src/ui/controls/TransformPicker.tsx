@@ -2,7 +2,7 @@ import { setSetup } from '../../store/actions';
 import { useApp } from '../../store/store';
 import type { TransformName } from '../../spec/run-config';
 
-// What each transform puts in place of y = W x (SIFT.md "The four transforms").
+// What each transform puts in place of y = W x (docs/sift-method.md, "The four transforms").
 const transforms: { value: TransformName; label: string; formula: string; what: string }[] = [
   { value: 'dense', label: 'Dense', formula: 'y = W x', what: 'original sizes (sparse at s > 0)' },
   {

@@ -7,6 +7,7 @@ import {
   resumeFromCheckpoint,
 } from '../../store/actions';
 import { useApp } from '../../store/store';
+import { SoftwareAdapterNotice } from './SoftwareAdapterNotice';
 
 export function Banners() {
   const banner = useApp((s) => s.ui.banner);
@@ -14,6 +15,7 @@ export function Banners() {
   const gpuReady = useApp((s) => s.ui.gpu.kind === 'ready');
   return (
     <>
+      <SoftwareAdapterNotice />
       {banner?.kind === 'device-lost' && (
         <div className="banner bad" role="alert" data-testid="device-lost">
           <strong>The GPU was lost</strong> ({banner.message}).{' '}

@@ -1,6 +1,10 @@
 import { useApp, useSaveStatus } from '../../store/store';
 
-/** The header chip: which GPU, and whether the self-test matmul matched the CPU. */
+/**
+ * The header chip in plain words: the adapter, whether it is a CPU emulation, and whether the
+ * self-test passed. The figures (the test's shape and its largest GPU-vs-CPU error) are in the
+ * tooltip.
+ */
 export function GpuStatus() {
   const gpu = useApp((s) => s.ui.gpu);
   if (gpu.kind === 'missing') return <span className="chip bad">No WebGPU</span>;
@@ -12,18 +16,30 @@ export function GpuStatus() {
       </span>
     );
   const state = gpu.selftest === undefined ? 'pending' : gpu.selftest.ok ? 'ok' : 'failed';
+  const verdict = {
+    pending: 'running a self-test…',
+    ok: 'self-test passed',
+    failed: 'self-test FAILED: results may be wrong',
+  }[state];
+  const tooltip = [
+    gpu.adapter,
+    gpu.software ? 'A CPU emulation of WebGPU: much slower than a GPU.' : undefined,
+    gpu.selftest && `Self-test: ${gpu.selftest.detail}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
   return (
     <span
       className={`chip gpu ${state}`}
       data-testid="gpu-status"
       data-selftest={state}
-      title={gpu.selftest?.detail}
+      data-software={gpu.software}
+      title={tooltip}
     >
       <span className="gpu-dot" aria-hidden />
       <span className="gpu-name">{gpu.adapter}</span>
-      <span className="gpu-detail">
-        {gpu.selftest ? gpu.selftest.detail : 'running a self-test…'}
-      </span>
+      {gpu.software && <span className="gpu-tag">CPU emulation</span>}
+      <span className="gpu-detail">{verdict}</span>
     </span>
   );
 }
