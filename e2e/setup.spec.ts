@@ -1,5 +1,5 @@
 // Journeys that need no training: the layout at two sizes, the slider readout, a link that
-// reproduces a setup (and one with bad values), a corrupt dataset file.
+// reproduces a setup (and one with bad values), a setup too sparse to start, a corrupt dataset file.
 import { expect, test } from '@playwright/test';
 
 test('the page lays out at 1280x800 and at 400x800', async ({ page }) => {
@@ -93,6 +93,21 @@ test('a link reproduces a setup; bad values fall back with a visible note', asyn
     'true',
   );
   await expect(notes).toContainText('seed was ignored');
+});
+
+test('a setup too sparse to train is refused before Start, with the reason', async ({ page }) => {
+  await page.goto('/#model=resnet-mini&transform=sparse-doped&sparsity=0.999');
+  await expect(page.getByTestId('readout-memory')).toBeVisible();
+  await expect(page.getByTestId('readout-limit')).toContainText(
+    'layer1.0.conv1: 2 active for 16 outputs',
+  );
+  await expect(page.getByTestId('start')).toBeDisabled();
+  await expect(page.getByTestId('start')).toHaveAttribute('title', /This run cannot start/);
+  await page.evaluate(
+    () => (location.hash = '#model=resnet-mini&transform=sparse-doped&sparsity=0.9'),
+  );
+  await expect(page.getByTestId('readout-limit')).toHaveCount(0);
+  await expect(page.getByTestId('start')).toBeEnabled();
 });
 
 test('a mistyped number is named beside its field and blocks Start', async ({ page }) => {

@@ -60,11 +60,15 @@ test('start a run: progress, loss line, accuracy-vs-FLOPs line, densities and a 
 test('queue all transforms at one sparsity and compare them in charts and the table', async ({
   page,
 }) => {
-  await open(page);
+  await open(page, '#transform=sparse-wide&sparsity=0.9&steps=200&batchSize=8');
   await page.getByTestId('queue-all').click();
   await expect(rows(page)).toHaveCount(5);
-  // One at a time: while the first trains, the other four wait.
+  // One at a time: while the first trains (held by a pause, so a loaded machine cannot let it
+  // finish before the check), the other four wait.
+  await page.getByTestId('pause').click();
+  await expect(rows(page).first()).toHaveAttribute('data-state', 'paused');
   await expect(page.locator('[data-testid=run-row][data-state=queued]')).toHaveCount(4);
+  await page.getByTestId('resume').click();
   await expect(page.locator('[data-testid=run-row][data-state=done]')).toHaveCount(5, {
     timeout: 60_000,
   });

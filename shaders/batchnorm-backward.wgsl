@@ -1,24 +1,29 @@
-// Backward of training-mode batch normalisation for x shaped (n, channels, spatial). Per channel,
-// over its M = n * spatial values, with xhat = (x - mean) * rstd:
-// dbeta = sum(dy), dgamma = sum(dy * xhat),
-// dx = gamma * rstd * (dy - dbeta / M - xhat * dgamma / M)
-// (the batch mean and variance depend on x, hence the two correction terms).
-// Called by src/gpu/kernels/norm.ts (batchNormBackward).
+// Backward of training-mode batch normalisation for x shaped (n, channels, spatial), with the
+// forward's optional ReLU fused in. Per channel, over its M = n * spatial values, with
+// xhat = (x - mean) * rstd and dz = RELU ? dy * (out > 0) : dy (the gradient before the ReLU):
+// dbeta = sum(dz), dgamma = sum(dz * xhat),
+// dx = gamma * rstd * (dz - dbeta / M - xhat * dgamma / M)
+// (the batch mean and variance depend on x, hence the two correction terms). WRITE_DZ also
+// stores dz: the gradient of the residual the forward added before its ReLU.
+// Requires lib-workgroup-reduce.wgsl in front. Called by src/gpu/kernels/norm.ts
+// (batchNormBackward).
 // Dispatch: grid1d(channels) workgroups of WG threads, one workgroup per channel, walking its
 // n * spatial values as one flat range by stride WG (element i at
-// ((i / spatial) * channels + channel) * spatial + i % spatial). One shared-memory tree (WG a
-// power of two) totals both sums; then the same threads write dx. Workgroups past the last
-// channel see an empty range and write nothing.
+// ((i / spatial) * channels + channel) * spatial + i % spatial). One tree totals both sums; then
+// the same threads write dx. Workgroups past the last channel see an empty range and write
+// nothing. RELU = false leaves `out` unread; WRITE_DZ = false leaves `dz_out` untouched.
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;                  // (n, channels, spatial)
 @group(0) @binding(1) var<storage, read> gamma: array<f32>;              // (channels)
 @group(0) @binding(2) var<storage, read> dy: array<f32>;                 // (n, channels, spatial)
 @group(0) @binding(3) var<storage, read> channel_mean: array<f32>;       // (channels) batch mean
 @group(0) @binding(4) var<storage, read> channel_rstd: array<f32>;       // (channels) batch rstd
-@group(0) @binding(5) var<storage, read_write> dx: array<f32>;           // (n, channels, spatial)
-@group(0) @binding(6) var<storage, read_write> dgamma: array<f32>;       // (channels)
-@group(0) @binding(7) var<storage, read_write> dbeta: array<f32>;        // (channels)
-@group(0) @binding(8) var<uniform> params: Params;
+@group(0) @binding(5) var<storage, read> out: array<f32>;                // (n, channels, spatial)
+@group(0) @binding(6) var<storage, read_write> dx: array<f32>;           // (n, channels, spatial)
+@group(0) @binding(7) var<storage, read_write> dgamma: array<f32>;       // (channels)
+@group(0) @binding(8) var<storage, read_write> dbeta: array<f32>;        // (channels)
+@group(0) @binding(9) var<storage, read_write> dz_out: array<f32>;       // (n, channels, spatial)
+@group(0) @binding(10) var<uniform> params: Params;
 
 struct Params {
   n: u32,         // batch size
@@ -26,14 +31,17 @@ struct Params {
   spatial: u32,   // values per (sample, channel)
 }
 
-override WG: u32 = 256u;  // threads per channel: a power of two, set from n * spatial
-
-var<workgroup> partial_dy: array<f32, WG>;
-var<workgroup> partial_dy_xhat: array<f32, WG>;
+override RELU: bool = false;
+override WRITE_DZ: bool = false;
 
 fn element(i: u32, channel: u32) -> u32 {
   let sample = i / params.spatial;
   return (sample * params.channels + channel) * params.spatial + (i - sample * params.spatial);
+}
+
+fn grad_before_relu(e: u32) -> f32 {
+  if (RELU) { return select(0.0, dy[e], out[e] > 0.0); }
+  return dy[e];
 }
 
 @compute @workgroup_size(WG)
@@ -46,37 +54,29 @@ fn batchnorm_backward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups
   let mean = channel_mean[stat];
   let rstd = channel_rstd[stat];
 
-  var a = 0.0;
-  var b = 0.0;
+  var sums = vec2f(0.0);
   for (var i = lid; i < count; i += WG) {
     let e = element(i, channel);
-    a += dy[e];
-    b += dy[e] * (x[e] - mean) * rstd;
+    let dz = grad_before_relu(e);
+    sums += vec2f(dz, dz * (x[e] - mean) * rstd);
   }
-  partial_dy[lid] = a;
-  partial_dy_xhat[lid] = b;
-  for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
-    workgroupBarrier();
-    if (lid < stride) {
-      partial_dy[lid] = partial_dy[lid] + partial_dy[lid + stride];
-      partial_dy_xhat[lid] = partial_dy_xhat[lid] + partial_dy_xhat[lid + stride];
-    }
-  }
-  workgroupBarrier();
-  let sum_dy = partial_dy[0];
-  let sum_dy_xhat = partial_dy_xhat[0];
+  sums = workgroup_sum2(sums, lid);
+  let sum_dz = sums.x;
+  let sum_dz_xhat = sums.y;
 
   if (count > 0u) {
     let inv_count = 1.0 / f32(count);
     let scale = gamma[channel] * rstd;
     for (var i = lid; i < count; i += WG) {
       let e = element(i, channel);
+      let dz = grad_before_relu(e);
       let xhat = (x[e] - mean) * rstd;
-      dx[e] = scale * (dy[e] - sum_dy * inv_count - xhat * sum_dy_xhat * inv_count);
+      dx[e] = scale * (dz - sum_dz * inv_count - xhat * sum_dz_xhat * inv_count);
+      if (WRITE_DZ) { dz_out[e] = dz; }
     }
     if (lid == 0u) {
-      dgamma[channel] = sum_dy_xhat;
-      dbeta[channel] = sum_dy;
+      dgamma[channel] = sum_dz_xhat;
+      dbeta[channel] = sum_dz;
     }
   }
 }

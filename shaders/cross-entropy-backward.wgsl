@@ -2,9 +2,10 @@
 // dlogits[row, c] = (softmax(logits[row])[c] - (c == label[row])) * dloss[row].
 // The softmax is recomputed (max, then sum of exp) rather than saved: it costs two extra reads of
 // the row and saves a (rows, cols) buffer, which matters for a GPT vocabulary.
+// Requires lib-workgroup-reduce.wgsl and lib-row-softmax.wgsl in front.
 // Called by src/gpu/kernels/softmax.ts (crossEntropyBackward).
 // Dispatch: grid1d(rows) workgroups of WG threads, one workgroup per row. Each thread strides
-// through the row by WG; shared-memory trees (WG a power of two) combine the partial max and sum.
+// through the row by WG; lib-workgroup-reduce.wgsl's trees combine the partial max and sum.
 // Workgroups past the last row see an empty row. Labels are clamped into [0, cols) as in
 // cross-entropy.wgsl.
 
@@ -19,34 +20,7 @@ struct Params {
   cols: u32,  // classes
 }
 
-override WG: u32 = 256u;  // threads per row: a power of two, set from cols by the kernel module
-
-// The lowest finite f32: an identity for max that keeps exp(x - m) free of inf - inf.
-const LOWEST: f32 = -0x1.fffffep+127f;
-
-var<workgroup> partial: array<f32, WG>;
-
-fn workgroup_max(v: f32, lid: u32) -> f32 {
-  partial[lid] = v;
-  for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
-    workgroupBarrier();
-    if (lid < stride) { partial[lid] = max(partial[lid], partial[lid + stride]); }
-  }
-  workgroupBarrier();
-  let result = partial[0];
-  workgroupBarrier();  // all have read partial[0] before the next reduction overwrites it
-  return result;
-}
-
-fn workgroup_sum(v: f32, lid: u32) -> f32 {
-  partial[lid] = v;
-  for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
-    workgroupBarrier();
-    if (lid < stride) { partial[lid] = partial[lid] + partial[lid + stride]; }
-  }
-  workgroupBarrier();
-  return partial[0];
-}
+fn row_value(i: u32) -> f32 { return logits[i]; }
 
 @compute @workgroup_size(WG)
 fn cross_entropy_backward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
@@ -55,13 +29,9 @@ fn cross_entropy_backward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgr
   let cols = select(0u, params.cols, row < params.rows);
   let base = row * params.cols;
 
-  var m = LOWEST;
-  for (var c = lid; c < cols; c += WG) { m = max(m, logits[base + c]); }
-  m = workgroup_max(m, lid);
-
-  var s = 0.0;
-  for (var c = lid; c < cols; c += WG) { s += exp(logits[base + c] - m); }
-  s = workgroup_sum(s, lid);
+  let stats = row_softmax_stats(base, cols, lid);
+  let m = stats.x;
+  let s = stats.y;
 
   if (cols > 0u) {
     let label = min(u32(labels[row]), cols - 1u);

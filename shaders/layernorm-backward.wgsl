@@ -3,6 +3,7 @@
 // dx = (dnorm - mean(dnorm) - xhat * mean(dnorm * xhat)) * rstd.
 // dgamma and dbeta are column sums over rows, computed by layernorm-param-grads.wgsl, because
 // WGSL has no float atomics to let each row add into them.
+// Requires lib-workgroup-reduce.wgsl in front.
 // Called by src/gpu/kernels/norm.ts (layerNormBackward).
 // Dispatch: grid1d(rows) workgroups of WG threads, one workgroup per row. Each thread strides
 // through the row by WG for private parts of both sums; one shared-memory tree (WG a power of
@@ -21,11 +22,6 @@ struct Params {
   cols: u32,  // features normalised together
 }
 
-override WG: u32 = 256u;  // threads per row: a power of two, set from cols by the kernel module
-
-var<workgroup> partial_dnorm: array<f32, WG>;
-var<workgroup> partial_dnorm_xhat: array<f32, WG>;
-
 @compute @workgroup_size(WG)
 fn layernorm_backward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
                       @builtin(local_invocation_index) lid: u32) {
@@ -37,26 +33,14 @@ fn layernorm_backward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups
   let mean = row_mean[stat];
   let rstd = row_rstd[stat];
 
-  var a = 0.0;
-  var b = 0.0;
+  var sums = vec2f(0.0);
   for (var c = lid; c < cols; c += WG) {
     let dnorm = dy[base + c] * gamma[c];
-    a += dnorm;
-    b += dnorm * (x[base + c] - mean) * rstd;
+    sums += vec2f(dnorm, dnorm * (x[base + c] - mean) * rstd);
   }
-  partial_dnorm[lid] = a;
-  partial_dnorm_xhat[lid] = b;
-  for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
-    workgroupBarrier();
-    if (lid < stride) {
-      partial_dnorm[lid] = partial_dnorm[lid] + partial_dnorm[lid + stride];
-      partial_dnorm_xhat[lid] = partial_dnorm_xhat[lid] + partial_dnorm_xhat[lid + stride];
-    }
-  }
-  workgroupBarrier();
-  let inv_cols = 1.0 / f32(params.cols);
-  let dnorm_mean = partial_dnorm[0] * inv_cols;
-  let dnorm_xhat_mean = partial_dnorm_xhat[0] * inv_cols;
+  let means = workgroup_sum2(sums, lid) / f32(params.cols);
+  let dnorm_mean = means.x;
+  let dnorm_xhat_mean = means.y;
 
   for (var c = lid; c < cols; c += WG) {
     let xhat = (x[base + c] - mean) * rstd;

@@ -3,7 +3,7 @@
 // out = (x - mean) * rstd * gamma + beta.
 // The variance is a second pass over (x - mean)^2, not E[x^2] - mean^2, so rows with a large
 // mean do not lose their variance to cancellation. mean and rstd are saved for the backward pass.
-// Called by src/gpu/kernels/norm.ts (layerNorm).
+// Requires lib-workgroup-reduce.wgsl in front. Called by src/gpu/kernels/norm.ts (layerNorm).
 // Dispatch: grid1d(rows) workgroups of WG threads, one workgroup per row. Each thread strides
 // through the row by WG for private partial sums; a shared-memory tree (WG a power of two)
 // totals them. Workgroups past the last row see an empty row and write nothing.
@@ -20,22 +20,6 @@ struct Params {
   rows: u32,  // independent normalisations
   cols: u32,  // features normalised together
   eps: f32,   // added to the variance inside the square root
-}
-
-override WG: u32 = 256u;  // threads per row: a power of two, set from cols by the kernel module
-
-var<workgroup> partial: array<f32, WG>;
-
-fn workgroup_sum(v: f32, lid: u32) -> f32 {
-  partial[lid] = v;
-  for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
-    workgroupBarrier();
-    if (lid < stride) { partial[lid] = partial[lid] + partial[lid + stride]; }
-  }
-  workgroupBarrier();
-  let result = partial[0];
-  workgroupBarrier();  // all have read partial[0] before the next reduction overwrites it
-  return result;
 }
 
 @compute @workgroup_size(WG)

@@ -1,10 +1,11 @@
 // dx = y * (dy - sum(dy * y)) over the last axis of (rows, cols), where y = softmax(x) is the saved
 // forward output: the Jacobian-vector product of softmax, without forming the Jacobian.
+// Requires lib-workgroup-reduce.wgsl in front.
 // Called by src/gpu/kernels/softmax.ts (softmaxBackward).
 // Dispatch: grid1d(rows) workgroups of WG threads, one workgroup per row. Each thread strides
-// through the row by WG for a private part of the dot product sum(dy * y); a shared-memory tree
-// (WG a power of two) totals it, then the same threads write dx. Workgroups past the last row see
-// an empty row, so every thread still reaches every barrier.
+// through the row by WG for a private part of the dot product sum(dy * y); the library's tree
+// totals it, then the same threads write dx. Workgroups past the last row see an empty row, so
+// every thread still reaches every barrier.
 
 @group(0) @binding(0) var<storage, read> y: array<f32>;         // (rows, cols) softmax output
 @group(0) @binding(1) var<storage, read> dy: array<f32>;        // (rows, cols)
@@ -14,20 +15,6 @@
 struct Params {
   rows: u32,  // independent softmaxes
   cols: u32,  // length of each one
-}
-
-override WG: u32 = 256u;  // threads per row: a power of two, set from cols by the kernel module
-
-var<workgroup> partial: array<f32, WG>;
-
-fn workgroup_sum(v: f32, lid: u32) -> f32 {
-  partial[lid] = v;
-  for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
-    workgroupBarrier();
-    if (lid < stride) { partial[lid] = partial[lid] + partial[lid + stride]; }
-  }
-  workgroupBarrier();
-  return partial[0];
 }
 
 @compute @workgroup_size(WG)

@@ -115,7 +115,7 @@ export async function soak(
       onMetrics: ([point]) => {
         if (point.step % evalEvery === 0 && point.evalLoss !== undefined) {
           // The worker's recovery checkpoint: copies now, readback overlapping the next steps.
-          const snapshot = takeSnapshot(gpu, point.step, sources());
+          const snapshot = takeSnapshot(gpu, sources());
           pendingSnapshot = pendingSnapshot
             .then(() => readSnapshot(gpu, snapshot))
             .then(() => snapshots++);

@@ -87,7 +87,7 @@ describe('npm run flops', () => {
       [['--model', 'gpt-tiny', '--transform', 'narrow'], /unknown transform "narrow"/],
       [['--model', 'gpt-tiny', '--sparsity', '1'], /sparsity must be in \[0, 1\)/],
       [['--model', 'gpt-tiny', '--sparsity', 'half'], /--sparsity must be a number/],
-      [['--model', 'gpt-tiny', '--batch', '0'], /--batch must be a positive integer/],
+      [['--model', 'gpt-tiny', '--batch', '0'], /--batch must be a whole number >= 1/],
       [['--model', 'gpt-tiny', '--classes', '10'], /language model/],
       [['--model', 'gpt-tiny', '--kernel', 'csr'], /--kernel must be/],
       [['--model', 'gpt-tiny', '--frobnicate'], /Unknown option '--frobnicate'/],

@@ -15,12 +15,12 @@ import {
   formatCount,
   formatTable,
   isEntryPoint,
-  parsePositiveInt,
   processIo,
   UsageError,
   type CliIo,
 } from './cli-io';
 import { runCommand } from './command';
+import { checkFlags, type FlagRules } from './flags';
 
 const KERNELS: Record<string, ExecutedMacsModel> = {
   'masked-dense': maskedDenseKernel,
@@ -54,6 +54,19 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
+/** Number ranges the planner owns (toSparsity) are only checked to be numbers here. */
+const FLOPS_RULES = {
+  sparsity: { kind: 'number' },
+  kernel: { kind: 'choice', values: Object.keys(KERNELS) },
+  optimizer: { kind: 'choice', values: OPTIMIZERS },
+  batch: { kind: 'int', min: 1 },
+  classes: { kind: 'int', min: 1 },
+  'image-size': { kind: 'int', min: 1 },
+  channels: { kind: 'int', min: 1 },
+  vocab: { kind: 'int', min: 1 },
+  context: { kind: 'int', min: 1 },
+} as const satisfies FlagRules;
+
 function buildReport(argv: string[]): { report: FlopsReport; asJson: boolean } | 'help' {
   let values;
   try {
@@ -68,34 +81,19 @@ function buildReport(argv: string[]): { report: FlopsReport; asJson: boolean } |
   }
   if (values.help) return 'help';
   if (!values.model) throw new UsageError('--model is required');
-  const sparsityValue = Number(values.sparsity);
-  if (values.sparsity.trim() === '' || !Number.isFinite(sparsityValue)) {
-    throw new UsageError(`--sparsity must be a number in [0, 1), got "${values.sparsity}"`);
-  }
-  const executed = KERNELS[values.kernel];
-  if (!executed) {
-    throw new UsageError(
-      `--kernel must be ${Object.keys(KERNELS).join(' or ')}, got "${values.kernel}"`,
-    );
-  }
-  const optimizer = values.optimizer as OptimizerKind | undefined;
-  if (optimizer !== undefined && !OPTIMIZERS.includes(optimizer)) {
-    throw new UsageError(
-      `--optimizer must be one of ${OPTIMIZERS.join(', ')}, got "${values.optimizer}"`,
-    );
-  }
+  const flags = checkFlags(values, FLOPS_RULES);
   const spec = presetSpec(values.model, {
-    numClasses: parsePositiveInt('--classes', values.classes),
-    imageSize: parsePositiveInt('--image-size', values['image-size']),
-    inChannels: parsePositiveInt('--channels', values.channels),
-    vocabSize: parsePositiveInt('--vocab', values.vocab),
-    contextLength: parsePositiveInt('--context', values.context),
+    numClasses: flags.classes,
+    imageSize: flags['image-size'],
+    inChannels: flags.channels,
+    vocabSize: flags.vocab,
+    contextLength: flags.context,
   });
-  const p = plan(spec, parseTransformName(values.transform), toSparsity(sparsityValue));
+  const p = plan(spec, parseTransformName(values.transform), toSparsity(flags.sparsity ?? 0));
   const report = planReport(p, {
-    executed,
-    batchSize: parsePositiveInt('--batch', values.batch) ?? 1,
-    optimizer,
+    executed: KERNELS[values.kernel],
+    batchSize: flags.batch ?? 1,
+    optimizer: flags.optimizer as OptimizerKind | undefined,
   });
   return { report, asJson: values.json };
 }

@@ -2,7 +2,12 @@
 // one dispatch (rarely two) per primitive into the runtime's open batch.
 import type {
   AdamWParams,
+  Arena,
   Backend,
+  BatchNormBackwardArgs,
+  BatchNormGrads,
+  BatchNormPlan,
+  BatchNormTrainArgs,
   BinaryOp,
   BroadcastPlan,
   Conv2dPlan,
@@ -29,8 +34,7 @@ import * as random from './kernels/random';
 import * as reduce from './kernels/reduce';
 import * as softmax from './kernels/softmax';
 import type { GpuRuntime } from './runtime';
-import type { GpuStorage } from './storage';
-import { buf } from './storage';
+import { buf, GpuStorage } from './storage';
 
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu' as const;
@@ -72,6 +76,33 @@ export class WebGpuBackend implements Backend {
 
   assign(dst: Storage, src: Storage): void {
     if (src.size > 0) this.rt.copy(buf(src), buf(dst), src.size * 4);
+  }
+
+  clone(src: Storage): Storage {
+    const out = this.alloc(src.size);
+    this.assign(out, src);
+    return out;
+  }
+
+  arena(sizes: readonly number[], fillValue: number): Arena {
+    // Bind group offsets must be multiples of the device's storage alignment (256 bytes typically).
+    const align = this.rt.device.limits.minStorageBufferOffsetAlignment / 4;
+    const offsets: number[] = [];
+    let total = 0;
+    for (const size of sizes) {
+      offsets.push(total);
+      total += Math.ceil(Math.max(1, size) / align) * align;
+    }
+    const whole = this.fill(total, fillValue) as GpuStorage;
+    const parts = sizes.map(
+      (size, i) =>
+        new GpuStorage(whole.buffer, size, {
+          buffer: whole.buffer,
+          offset: offsets[i] * 4,
+          size: Math.max(1, size) * 4,
+        }),
+    );
+    return { whole, parts, offsets };
   }
 
   unary(op: UnaryOp, x: Storage, alpha = 0): Storage {
@@ -169,16 +200,8 @@ export class WebGpuBackend implements Backend {
     return norm.layerNormBackward(this.ctx, x, gamma, dy, mean, rstd, rows, cols);
   }
 
-  batchNormTrain(
-    x: Storage,
-    gamma: Storage,
-    beta: Storage,
-    n: number,
-    channels: number,
-    spatial: number,
-    eps: number,
-  ): NormStats {
-    return norm.batchNormTrain(this.ctx, x, gamma, beta, n, channels, spatial, eps);
+  batchNormTrain(args: BatchNormTrainArgs, plan: BatchNormPlan): NormStats {
+    return norm.batchNormTrain(this.ctx, args, plan);
   }
 
   batchNormApply(
@@ -194,17 +217,8 @@ export class WebGpuBackend implements Backend {
     return norm.batchNormApply(this.ctx, x, gamma, beta, mean, rstd, n, channels, spatial);
   }
 
-  batchNormBackward(
-    x: Storage,
-    gamma: Storage,
-    dy: Storage,
-    mean: Storage,
-    rstd: Storage,
-    n: number,
-    channels: number,
-    spatial: number,
-  ): NormGrads {
-    return norm.batchNormBackward(this.ctx, x, gamma, dy, mean, rstd, n, channels, spatial);
+  batchNormBackward(args: BatchNormBackwardArgs, plan: BatchNormPlan): BatchNormGrads {
+    return norm.batchNormBackward(this.ctx, args, plan);
   }
 
   im2col(x: Storage, plan: Conv2dPlan): Storage {

@@ -1,3 +1,5 @@
+import { isSlice, type BufferRef } from './storage';
+
 // Storage buffers recycled by size class, as tfjs's BufferManager does: a training step asks for
 // the same sizes every time, so after the first step every request is served from the free lists.
 
@@ -49,8 +51,9 @@ export class BufferPool {
     return buffer;
   }
 
-  release(buffer: GPUBuffer): void {
-    if (!this.live.delete(buffer)) return;
+  /** Back to the free lists; a slice of an arena (or a buffer not from this pool) is ignored. */
+  release(buffer: BufferRef): void {
+    if (isSlice(buffer) || !this.live.delete(buffer)) return;
     this.liveBytes -= buffer.size;
     const list = this.free.get(buffer.size);
     if (list) list.push(buffer);

@@ -31,17 +31,23 @@ export function wgslBindings(src: string): WgslBinding[] {
   }));
 }
 
-/** Fields of `struct Params { ... }` as [name, type], in declaration order. */
-export function wgslParamsFields(src: string): [string, string][] | null {
-  const m = /struct\s+Params\s*\{([^}]*)\}/.exec(stripComments(src));
+/**
+ * Fields of `struct <name> { ... }` as [name, type], in declaration order; a field whose type is
+ * another struct of the source (lib-weight-decay.wgsl's DecayRanges) stands for that struct's
+ * fields, as the host packs them flat.
+ */
+export function wgslParamsFields(src: string, struct = 'Params'): [string, string][] | null {
+  const code = stripComments(src);
+  const m = new RegExp(`struct\\s+${struct}\\s*\\{([^}]*)\\}`).exec(code);
   if (!m) return null;
   return m[1]
     .split(',')
     .map((f) => f.trim())
     .filter(Boolean)
-    .map((f) => {
+    .flatMap((f): [string, string][] => {
       const [name, type] = f.split(':').map((s) => s.trim());
-      return [name.replace(/^@\w+(\([^)]*\))?\s*/, ''), type];
+      const nested = type !== struct ? wgslParamsFields(code, type) : null;
+      return nested ?? [[name.replace(/^@\w+(\([^)]*\))?\s*/, ''), type]];
     });
 }
 
@@ -67,6 +73,18 @@ describe('wgsl parsing helpers', () => {
       ['n', 'u32'],
       ['alpha', 'f32'],
       ['shift', 'i32'],
+    ]);
+  });
+  it('flattens a field of another struct of the source', () => {
+    const nested = `struct Inner { a: u32, b: f32 }
+      struct Params { n: u32, pad0: u32, pad1: u32, pad2: u32, inner: Inner }`;
+    expect(wgslParamsFields(nested)?.map(([name]) => name)).toEqual([
+      'n',
+      'pad0',
+      'pad1',
+      'pad2',
+      'a',
+      'b',
     ]);
   });
 });

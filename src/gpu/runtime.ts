@@ -5,6 +5,7 @@ import { BufferPool, type PoolStats } from './buffer-pool';
 import type { Kernel, OverrideConstants } from './kernel';
 import { packParams } from './kernel';
 import { PipelineCache } from './pipeline-cache';
+import { isSlice, type BufferRef } from './storage';
 
 /** Params slots per arena; one 256-byte slot per dispatch (minUniformBufferOffsetAlignment). */
 const ARENA_SLOTS = 4096;
@@ -32,6 +33,8 @@ export class GpuRuntime {
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
   readonly counters: RuntimeCounters = { submits: 0, dispatches: 0, readbacks: 0, uploads: 0 };
+  /** Dispatches per kernel name since the runtime was made: where a step's dispatches go. */
+  readonly dispatchesByKernel = new Map<string, number>();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private readonly arena: GPUBuffer;
@@ -78,7 +81,7 @@ export class GpuRuntime {
   /** Record one dispatch into the open batch. `buffers` follow the kernel's binding order. */
   dispatch(
     kernel: Kernel,
-    buffers: readonly GPUBuffer[],
+    buffers: readonly BufferRef[],
     params: Readonly<Record<string, number>>,
     workgroups: readonly [number, number, number],
     constants?: OverrideConstants,
@@ -104,6 +107,7 @@ export class GpuRuntime {
     pass.setBindGroup(0, bindGroup, [offset]);
     pass.dispatchWorkgroups(workgroups[0], workgroups[1], workgroups[2]);
     this.counters.dispatches++;
+    this.dispatchesByKernel.set(kernel.name, (this.dispatchesByKernel.get(kernel.name) ?? 0) + 1);
     if (this.options.debug) {
       const name = kernel.name;
       void this.device.popErrorScope().then((err) => {
@@ -114,20 +118,23 @@ export class GpuRuntime {
   }
 
   /** Copy bytes between storage buffers, ordered with the dispatches around it. */
-  copy(src: GPUBuffer, dst: GPUBuffer, bytes: number, srcOffset = 0, dstOffset = 0): void {
+  copy(src: BufferRef, dst: BufferRef, bytes: number, srcOffset = 0, dstOffset = 0): void {
     this.throwIfBroken();
     this.closePass();
-    this.openEncoder().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+    const [from, fromOffset] = resolve(src, srcOffset);
+    const [to, toOffset] = resolve(dst, dstOffset);
+    this.openEncoder().copyBufferToBuffer(from, fromOffset, to, toOffset, bytes);
   }
 
   /** Write host data into a buffer. Pending work is submitted first so the write cannot overtake it. */
-  upload(dst: GPUBuffer, data: ArrayBufferView, dstOffset = 0): void {
+  upload(dst: BufferRef, data: ArrayBufferView, dstOffset = 0): void {
     this.throwIfBroken();
     if (this.encoder) this.flush();
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     // writeBuffer needs a multiple of 4 bytes.
     const padded = bytes.byteLength % 4 === 0 ? bytes : padTo4(bytes);
-    this.device.queue.writeBuffer(dst, dstOffset, padded);
+    const [to, toOffset] = resolve(dst, dstOffset);
+    this.device.queue.writeBuffer(to, toOffset, padded);
     this.counters.uploads++;
   }
 
@@ -146,11 +153,12 @@ export class GpuRuntime {
   }
 
   /** Read `bytes` from a buffer back to the host: flushes, then waits for the GPU. */
-  async read(src: GPUBuffer, bytes: number, srcOffset = 0): Promise<ArrayBuffer> {
+  async read(src: BufferRef, bytes: number, srcOffset = 0): Promise<ArrayBuffer> {
     const size = Math.ceil(bytes / 4) * 4;
     const staging = this.acquireStaging(size);
     this.closePass();
-    this.openEncoder().copyBufferToBuffer(src, srcOffset, staging, 0, size);
+    const [from, fromOffset] = resolve(src, srcOffset);
+    this.openEncoder().copyBufferToBuffer(from, fromOffset, staging, 0, size);
     this.flush();
     this.counters.readbacks++;
     try {
@@ -224,21 +232,23 @@ export class GpuRuntime {
     return id;
   }
 
-  // Bind groups are cached by kernel + buffer identities: pooled buffers come back with the same
-  // identity every step, so after warm-up no bind group is created.
+  // Bind groups are cached by kernel + buffer identities (and slice ranges): pooled buffers come
+  // back with the same identity every step, so after warm-up no bind group is created.
   private bindGroupFor(
     kernel: Kernel,
     layout: GPUBindGroupLayout,
-    buffers: readonly GPUBuffer[],
+    buffers: readonly BufferRef[],
   ): GPUBindGroup {
     let key = kernel.name;
-    for (const b of buffers) key += `:${this.idOf(b)}`;
+    for (const b of buffers) {
+      key += isSlice(b) ? `:${this.idOf(b.buffer)}@${b.offset}+${b.size}` : `:${this.idOf(b)}`;
+    }
     let group = this.bindGroups.get(key);
     if (!group) {
       if (this.bindGroups.size >= BIND_GROUP_CACHE_LIMIT) this.bindGroups.clear();
-      const entries: GPUBindGroupEntry[] = buffers.map((buffer, binding) => ({
+      const entries: GPUBindGroupEntry[] = buffers.map((b, binding) => ({
         binding,
-        resource: { buffer },
+        resource: isSlice(b) ? { buffer: b.buffer, offset: b.offset, size: b.size } : { buffer: b },
       }));
       entries.push({
         binding: buffers.length,
@@ -260,6 +270,10 @@ export class GpuRuntime {
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
   }
+}
+
+function resolve(ref: BufferRef, offset: number): [GPUBuffer, number] {
+  return isSlice(ref) ? [ref.buffer, ref.offset + offset] : [ref, offset];
 }
 
 function padTo4(bytes: Uint8Array): Uint8Array {

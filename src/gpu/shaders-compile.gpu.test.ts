@@ -1,7 +1,8 @@
 // Every shaders/*.wgsl compiles on the device (Dawn's WGSL front end, as in Chromium), and every
 // registered kernel's pipeline builds with its default override constants. lib-*.wgsl files are
 // prefixes, not shaders: a file is compiled with the prefix its kernels concatenate in front of it
-// (src/gpu/kernels/elementwise.ts does `libUnary + unarySource`), libs alone as written.
+// (src/gpu/kernels/elementwise.ts does `libUnary + unarySource`); a lib inside a kernel that uses
+// it (it may need another lib, or names its user defines), or alone as written.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +16,10 @@ const files = readdirSync(shaderDir)
 
 /** The full source a file is compiled as: its kernels' prefix (libs) + the file itself. */
 function sourceFor(text: string): string {
-  const user = allKernels.find(({ kernel }) => kernel.source.endsWith(text));
+  // A lib that needs another lib or names from its user compiles inside a kernel that uses it.
+  const user =
+    allKernels.find(({ kernel }) => kernel.source.endsWith(text)) ??
+    allKernels.find(({ kernel }) => kernel.source.includes(text));
   return user ? user.kernel.source : text;
 }
 

@@ -5,12 +5,14 @@
 import { SiftError } from '../common/errors';
 import { countModel } from '../flops/count';
 import { isWeightLayer, type Task } from '../spec/model-spec';
+import type { Backend } from '../tensor/backend';
 import type { Tensor } from '../tensor/tensor';
 import { AdamW } from '../nn/optim/adamw';
 import { parseRunConfig, type RunConfig } from '../spec/run-config';
 import type { PreparedRun } from '../train/setup';
 import { planImport } from './checkpoint-validate';
-import { readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors';
+import { readSafetensors, writeSafetensors } from './safetensors';
+import { readSnapshot, takeSnapshot, type Snapshot, type SnapshotSource } from './snapshot';
 
 export const MASK_SUFFIX = '_mask';
 export const OPTIMIZER_PREFIX = 'optimizer.';
@@ -111,40 +113,58 @@ export function describeRun(run: PreparedRun): CheckpointConfig {
   };
 }
 
-/** Read every tensor back from the device (one readback each) and write the file. */
-export async function exportRun(run: PreparedRun, withOptimizer: boolean): Promise<ExportedRun> {
-  const tensors = new Map<string, SafetensorsTensor>();
-  const state = run.model.module.stateDict();
-  for (const [name, t] of state) {
-    tensors.set(name, { dtype: 'F32', shape: [...t.shape], data: await t.data() });
-  }
+/** A run's tensors copied on the device at one moment, with the config of that moment. */
+export interface RunSnapshot {
+  config: CheckpointConfig;
+  tensors: Snapshot;
+}
+
+/**
+ * Every tensor a checkpoint holds (weights and buffers, masks, optionally optimiser state and
+ * AdamW step counts), copied now: call between steps, and the readback may overlap training.
+ */
+export function snapshotRun(run: PreparedRun, withOptimizer: boolean): RunSnapshot {
+  const sources: SnapshotSource[] = [];
+  for (const [name, t] of run.model.module.stateDict())
+    sources.push({ name, dtype: 'F32', shape: t.shape, storage: t.storage });
   for (const { weight, mask } of run.sparsity?.entries ?? []) {
-    const values = await run.backend.read(mask.storage);
-    const bytes = Uint8Array.from(values, (v) => (v > 0.5 ? 1 : 0));
-    tensors.set(`${weight.name}${MASK_SUFFIX}`, {
+    sources.push({
+      name: `${weight.name}${MASK_SUFFIX}`,
       dtype: 'U8',
-      shape: [...weight.weight.shape],
-      data: bytes,
+      shape: weight.weight.shape,
+      storage: mask.storage,
     });
   }
   if (withOptimizer) {
-    for (const [name, t] of optimizerState(run)) {
-      tensors.set(name, { dtype: 'F32', shape: [...t.shape], data: await t.data() });
-    }
-    for (const [name, steps] of adamStepCounts(run)) {
-      tensors.set(name, { dtype: 'F32', shape: [], data: Float32Array.of(steps) });
-    }
+    for (const [name, t] of optimizerState(run))
+      sources.push({ name, dtype: 'F32', shape: t.shape, storage: t.storage });
   }
-  const config = describeRun(run);
+  return {
+    config: describeRun(run),
+    tensors: takeSnapshot(run.backend, sources, withOptimizer ? adamStepCounts(run) : []),
+  };
+}
+
+/** Reads a snapshot back (one readback per tensor) and writes the checkpoint file. */
+export async function exportSnapshot(
+  backend: Backend,
+  snapshot: RunSnapshot,
+): Promise<ExportedRun> {
+  const tensors = await readSnapshot(backend, snapshot.tensors);
   const safetensors = writeSafetensors(tensors, {
     format: CHECKPOINT_FORMAT,
-    config: JSON.stringify(config),
+    config: JSON.stringify(snapshot.config),
   });
-  return { safetensors, config };
+  return { safetensors, config: snapshot.config };
+}
+
+/** The run as it is now, as a checkpoint file (weights, masks, optionally optimiser state). */
+export function exportRun(run: PreparedRun, withOptimizer: boolean): Promise<ExportedRun> {
+  return exportSnapshot(run.backend, snapshotRun(run, withOptimizer));
 }
 
 /** Optimiser state by checkpoint name: `optimizer.<param>.<momentum_buffer|exp_avg|exp_avg_sq>`. */
-export function optimizerState(run: PreparedRun): [string, Tensor][] {
+function optimizerState(run: PreparedRun): [string, Tensor][] {
   const kinds = run.config.optimizer === 'sgd' ? ['momentum_buffer'] : ['exp_avg', 'exp_avg_sq'];
   return [...run.model.module.namedParameters()].flatMap(([name, param]) =>
     run.optimizer
@@ -157,7 +177,7 @@ export function optimizerState(run: PreparedRun): [string, Tensor][] {
  * AdamW's per-parameter step counts as `optimizer.<param>.step`, scalars as PyTorch keeps
  * state['step'] (they drive the bias correction, so a continued run needs them).
  */
-export function adamStepCounts(run: PreparedRun): [string, number][] {
+function adamStepCounts(run: PreparedRun): [string, number][] {
   const opt = run.optimizer;
   if (!(opt instanceof AdamW)) return [];
   return adamStepCountNames(run).map(([name, param]) => [name, opt.stepCountOf(param)]);

@@ -48,7 +48,7 @@ describe('consistent snapshots while training continues', () => {
               })),
             ]);
             truth = new Map(sources.map((s) => [s.name, Array.from(cpu(s.storage))]));
-            snapshot = takeSnapshot(backend, point.step, sources);
+            snapshot = takeSnapshot(backend, sources);
             live = sources;
           }
           if (point.step === 7) read = readSnapshot(backend, snapshot!);

@@ -3,6 +3,7 @@
 // its transform made of it (src/models/units.ts); module paths are the PyTorch CIFAR ResNet's
 // (`layer1.0.conv1`).
 import { Module } from '../nn/module';
+import { BatchNorm2d } from '../nn/norm';
 import { add, relu } from '../ops/elementwise';
 import { globalAvgPool2d } from '../ops/pool';
 import type { NormLayer } from '../spec/model-spec';
@@ -43,6 +44,13 @@ export class PlanIndex {
 
 const applyNorm = (norm: UnitModule | null, x: Tensor): Tensor => (norm ? norm.forward(x) : x);
 
+/** relu(norm(x) + residual): one fused kernel each way when the norm is a BatchNorm2d. */
+function normAddRelu(norm: UnitModule | null, x: Tensor, residual: Tensor | null = null): Tensor {
+  if (norm instanceof BatchNorm2d) return norm.forward(x, { residual, relu: true });
+  const y = applyNorm(norm, x);
+  return relu(residual ? add(y, residual) : y);
+}
+
 /** conv3x3-BN-ReLU-conv3x3-BN plus the identity or a 1x1 conv + BN shortcut, then ReLU. */
 class BasicBlock extends Module {
   private readonly conv1: UnitModule;
@@ -69,12 +77,11 @@ class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const h = relu(applyNorm(this.bn1, this.conv1.forward(x)));
-    const out = applyNorm(this.bn2, this.conv2.forward(h));
+    const h = normAddRelu(this.bn1, this.conv1.forward(x));
     const shortcut = this.shortcutConv
       ? applyNorm(this.shortcutNorm, this.shortcutConv.forward(x))
       : x;
-    return relu(add(out, shortcut));
+    return normAddRelu(this.bn2, this.conv2.forward(h), shortcut);
   }
 }
 
@@ -102,7 +109,7 @@ export class ResNet extends Module {
 
   /** x (N, C, H, W) -> logits (N, classes) */
   forward(x: Tensor): Tensor {
-    let h = relu(applyNorm(this.bn1, this.conv1.forward(x)));
+    let h = normAddRelu(this.bn1, this.conv1.forward(x));
     for (const block of this.blocks) h = block.forward(h);
     return this.fc.forward(globalAvgPool2d(h));
   }

@@ -23,12 +23,16 @@ export class BatchNorm2d extends Module {
     this.runningVar = this.addBuffer('running_var', full(backend, [channels], 1));
   }
 
-  /** x (N, C, H, W) or (N, C) -> same shape */
-  forward(x: Tensor): Tensor {
+  /**
+   * x (N, C, H, W) or (N, C) -> same shape; `then` adds a residual and/or applies a ReLU after the
+   * norm, in the norm's own kernels when training.
+   */
+  forward(x: Tensor, then: { residual?: Tensor | null; relu?: boolean } = {}): Tensor {
     return batchNorm2d(x, this.weight, this.bias, this.runningMean, this.runningVar, {
       training: this.training,
       momentum: this.momentum,
       eps: this.eps,
+      ...then,
     });
   }
 }

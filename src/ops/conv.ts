@@ -1,7 +1,9 @@
 // 2-D convolution as im2col + one matmul (the llm.c / Caffe formulation), forward and backward.
 // Weights are PyTorch's OIHW, so an exported state dict loads unchanged.
-//   forward:  cols = im2col(x) (N*OH*OW, C*KH*KW); y2 = cols @ W^T (N*OH*OW, O); y = NCHW of y2
-//   backward: g2 = rows of dy (N*OH*OW, O); dW = g2^T cols; dx = col2im(g2 W); dbias = sum_rows g2
+//   forward:  cols = im2col(x) (N, OH*OW, C*KH*KW); y_n = W cols_n^T, batched over n, lands in
+//             NCHW directly (the compressed path multiplies rows and copies them to NCHW)
+//   backward: dcols_n = dy_n^T W (batched, from dy's NCHW layout); dx = col2im(dcols);
+//             g2 = rows of dy (N*OH*OW, O); dW = g2^T cols; dbias = sum_rows g2
 // cols is not kept for the backward: it is KH*KW times the size of x, so it is rebuilt from x
 // (one memory-bound dispatch) instead of holding it across the whole forward pass.
 import { SiftError } from '../common/errors';
@@ -78,6 +80,16 @@ export function conv2dPlan(
   };
 }
 
+// (N, OH, OW, O) rows of a per-pixel product -> (N, O, OH, OW).
+function rowsToNchw(plan: Conv2dPlan, outChannels: number): StridedView {
+  const { batch: N, outHeight: OH, outWidth: OW } = plan;
+  return {
+    shape: [N, outChannels, OH, OW],
+    strides: [OH * OW * outChannels, 1, OW * outChannels, outChannels],
+    offset: 0,
+  };
+}
+
 /**
  * y (N, O, OH, OW) = conv2d(x (N, C, H, W), weight (O, C, KH, KW)) + bias (O), cross-correlation as
  * in PyTorch's nn.Conv2d (dilation 1, groups 1).
@@ -104,36 +116,48 @@ export function conv2d(
   const cols = new Tensor(be, be.im2col(x.storage, plan), [rows, patch]);
   const sparse = options.sparse;
   const csr = sparse ? currentCsr(sparse, weight) : null;
-  let y2: Tensor;
+  let out: Tensor;
   if (sparse && csr) {
-    y2 = new Tensor(be, sparse.sparse.csrLinearForward(cols.storage, csr, rows), [
+    const y2 = new Tensor(be, sparse.sparse.csrLinearForward(cols.storage, csr, rows), [
       rows,
       outChannels,
     ]);
+    out = new Tensor(be, be.gatherStrided(y2.storage, rowsToNchw(plan, outChannels)), [
+      N,
+      outChannels,
+      OH,
+      OW,
+    ]);
+    y2.dispose();
   } else {
-    const w2 = weight.view([outChannels, patch]);
-    y2 = matmulRaw(cols, w2, { transB: true });
-    w2.dispose();
+    // Per sample, W (O, patch) @ cols_n^T (patch, OH*OW) is already NCHW: no layout copy.
+    const product = be.matmul(weight.storage, cols.storage, {
+      batch: N,
+      m: outChannels,
+      n: OH * OW,
+      k: patch,
+      transA: false,
+      transB: true,
+      aBatchStride: 0,
+      bBatchStride: OH * OW * patch,
+    });
+    out = new Tensor(be, product, [N, outChannels, OH, OW]);
   }
   cols.dispose();
   if (bias) {
-    const perRow = broadcastPlan([rows, outChannels], [outChannels]);
-    const biased = new Tensor(be, be.binary('add', y2.storage, bias.storage, perRow), y2.shape);
-    y2.dispose();
-    y2 = biased;
+    const perChannel = broadcastPlan([N, outChannels, OH * OW], [outChannels, 1]);
+    const biased = new Tensor(
+      be,
+      be.binary('add', out.storage, bias.storage, perChannel),
+      out.shape,
+    );
+    out.dispose();
+    out = biased;
   }
-  // (N, OH, OW, O) -> (N, O, OH, OW)
-  const toNchw: StridedView = {
-    shape: [N, outChannels, OH, OW],
-    strides: [OH * OW * outChannels, 1, OW * outChannels, outChannels],
-    offset: 0,
-  };
-  const out = new Tensor(be, be.gatherStrided(y2.storage, toNchw), toNchw.shape);
-  y2.dispose();
 
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(out, 'conv2d', inputs, (g) => {
-    // (N, O, OH, OW) -> (N, OH, OW, O), i.e. g2 (rows, O)
+    // (N, O, OH, OW) -> (N, OH, OW, O), i.e. g2 (rows, O), for the weight and bias gradients.
     const toRows: StridedView = {
       shape: [N, OH, OW, outChannels],
       strides: [outChannels * OH * OW, OW, 1, OH * OW],
@@ -165,11 +189,19 @@ export function conv2d(
       if (grads.dw) dw = new Tensor(be, grads.dw, weight.shape);
     }
     if (!sparse && x.requiresGrad) {
-      const wMat = weight.view([outChannels, patch]);
-      const dcols = matmulRaw(g2, wMat);
-      dx = new Tensor(be, be.col2im(dcols.storage, plan), x.shape);
-      dcols.dispose();
-      wMat.dispose();
+      // dcols_n (OH*OW, patch) = g_n^T W, read from g's NCHW layout as it stands.
+      const dcols = be.matmul(g.storage, weight.storage, {
+        batch: N,
+        m: OH * OW,
+        n: patch,
+        k: outChannels,
+        transA: true,
+        transB: false,
+        aBatchStride: outChannels * OH * OW,
+        bBatchStride: 0,
+      });
+      dx = new Tensor(be, be.col2im(dcols, plan), x.shape);
+      be.release(dcols);
     }
     if (!sparse && weight.requiresGrad) {
       const colsAgain = new Tensor(be, be.im2col(x.storage, plan), [rows, patch]);

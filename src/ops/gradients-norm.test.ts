@@ -8,6 +8,7 @@ import { backward } from '../tensor/tape';
 import { tensor, type Tensor } from '../tensor/tensor';
 import { expectClose } from '../testing/expect-close';
 import { gradcheck, type GradcheckInput } from '../testing/gradcheck';
+import { fusedBatchNormResults, type FusedCase } from '../testing/fused-batchnorm';
 import { randomValues } from '../testing/shapes';
 import { crossEntropy, crossEntropyLoss } from './loss';
 import { batchNorm2d, layerNorm } from './norm';
@@ -102,6 +103,32 @@ describe('norm gradients match finite differences', () => {
     expectGradOk(f(3), [input([5, 3], 21), input([3], 22, positive), input([3], 23)]);
   });
 
+  it('batchNorm2d fused with a residual add and ReLU w.r.t. x, gamma, beta and the residual', () => {
+    const stats = () => [tensor(cpu, [0.1, -0.2], [2]), tensor(cpu, [1, 2], [2])];
+    for (const [residual, relu] of [
+      [true, true],
+      [false, true],
+      [true, false],
+    ]) {
+      expectGradOk(
+        ([x, g, b, r]) => {
+          const [runningMean, runningVar] = stats();
+          return batchNorm2d(x, g, b, runningMean, runningVar, {
+            training: true,
+            residual: residual ? r : null,
+            relu,
+          });
+        },
+        [
+          input([3, 2, 2, 3], 40, (v) => 2 * v + 1),
+          input([2], 41, positive),
+          input([2], 42),
+          { ...input([3, 2, 2, 3], 43), differentiable: residual },
+        ],
+      );
+    }
+  });
+
   it('batchNorm2d in eval mode w.r.t. x, gamma and beta', () => {
     const runningMean = tensor(cpu, [0.3, -0.2], [2]);
     const runningVar = tensor(cpu, [0.5, 2], [2]);
@@ -186,6 +213,28 @@ describe('reference primitives and ops on hand-worked cases', () => {
     expectClose(read(out), [-1.5 * r, -0.5 * r, 0.5 * r, 1.5 * r], { atol: 1e-12 });
     expectClose(read(runningMean), [0.75 * 1 + 0.25 * 2.5], { atol: 1e-12 });
     expectClose(read(runningVar), [0.75 * 2 + 0.25 * (5 / 3)], { atol: 1e-12 });
+  });
+
+  it('batchNorm2d fused with residual and ReLU equals the composed ops, in training and eval', async () => {
+    for (const [residual, relu] of [
+      [true, true],
+      [false, true],
+      [true, false],
+    ]) {
+      const c: FusedCase = { shape: [3, 4, 3, 5], residual, relu, seed: 50 };
+      const fused = await fusedBatchNormResults(cpu, c, true);
+      const composed = await fusedBatchNormResults(cpu, c, false);
+      expect(fused.length).toBe(residual ? 7 : 6);
+      fused.forEach((v, i) => expectClose(v, composed[i], { atol: 1e-12, label: `result ${i}` }));
+    }
+    const x = tensor(cpu, randomValues(24, 60), [2, 3, 2, 2]);
+    const r = tensor(cpu, randomValues(24, 61), [2, 3, 2, 2]);
+    const [g, b] = [tensor(cpu, [1, 2, 0.5], [3]), tensor(cpu, [0, 0.1, -0.1], [3])];
+    const [rm, rv] = [tensor(cpu, [0.1, 0, -0.1], [3]), tensor(cpu, [1, 2, 3], [3])];
+    const evalFused = batchNorm2d(x, g, b, rm, rv, { training: false, residual: r, relu: true });
+    const evalComposed = batchNorm2d(x, g, b, rm, rv, { training: false });
+    const want = read(evalComposed).map((v, i) => Math.max(0, v + read(r)[i]));
+    expectClose(read(evalFused), want, { atol: 1e-12 });
   });
 
   it('batchNorm2d eval: running statistics, nothing updated', () => {

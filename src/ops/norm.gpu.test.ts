@@ -3,11 +3,12 @@
 // dimension holds), and the ops on the GPU: gradients through the tape, and batchNorm2d's running
 // statistics updated on the device without a readback.
 import { describe, expect, it } from 'vitest';
-import type { Backend, Storage } from '../tensor/backend';
+import type { Backend, BatchNormPlan, Storage } from '../tensor/backend';
 import { backward } from '../tensor/tape';
 import { tensor, type Tensor } from '../tensor/tensor';
 import { cpuBackend, gpuBackend } from '../testing/backends';
 import { expectClose } from '../testing/expect-close';
+import { fusedBatchNormResults, type FusedCase } from '../testing/fused-batchnorm';
 import { randomValues } from '../testing/shapes';
 import { batchNorm2d, layerNorm } from './norm';
 
@@ -92,44 +93,76 @@ describe('batch norm kernels vs CPU reference', () => {
     [128, 2, 1024],
     [2, 65537, 1],
   ];
-  for (const [n, channels, spatial] of shapes) {
-    it(`batchNorm train, apply, backward: n=${n} C=${channels} spatial=${spatial}`, async () => {
-      const size = n * channels * spatial;
-      const count = n * spatial;
-      const x = randomValues(size, n + 7 * channels + 31 * spatial).map((v) => 2 * v - 1);
-      const gamma = randomValues(channels, channels + 1).map((v) => v + 1.5);
-      const beta = randomValues(channels, channels + 2);
-      const eps = 1e-5;
-      const fwd = await onBoth([x, gamma, beta], (b, [xs, g, bt]) => {
-        const s = b.batchNormTrain(xs, g, bt, n, channels, spatial, eps);
-        return [s.out, s.mean, s.rstd];
-      });
-      const [out, mean, rstd] = fwd.want;
-      // x - mean carries a float32 rounding of about 2^-24 * |x|, which rstd * gamma amplifies: up
-      // to 316 * 2.5 where a channel's few values nearly coincide (rstd -> 1 / sqrt(eps)).
-      const maxAbs = (v: Float32Array) => v.reduce((m, e) => Math.max(m, Math.abs(e)), 0);
-      const amplification = maxAbs(rstd) * maxAbs(gamma);
-      const maxAbsX = maxAbs(x);
-      const normTol = { atol: 1e-5 + 4 * 2 ** -24 * maxAbsX * amplification, rtol: 1e-4 };
-      expectClose(fwd.got[0], out, { ...normTol, label: 'batchNorm out' });
-      expectClose(fwd.got[1], mean, { atol: 2e-6, rtol: 1e-4, label: 'batchNorm mean' });
-      expectClose(fwd.got[2], rstd, { atol: 1e-5, rtol: 1e-4, label: 'batchNorm rstd' });
+  // Plain, and with the residual add and ReLU fused in (relu alone and residual alone run through
+  // the ops test below).
+  const fusions = [
+    { residual: false, relu: false },
+    { residual: true, relu: true },
+  ];
+  for (const [n, channels, spatial] of shapes)
+    for (const fused of fusions) {
+      const label = `n=${n} C=${channels} spatial=${spatial}${fused.relu ? ' + residual + relu' : ''}`;
+      it(`batchNorm train, apply, backward: ${label}`, async () => {
+        const size = n * channels * spatial;
+        const count = n * spatial;
+        const x = randomValues(size, n + 7 * channels + 31 * spatial).map((v) => 2 * v - 1);
+        const gamma = randomValues(channels, channels + 1).map((v) => v + 1.5);
+        const beta = randomValues(channels, channels + 2);
+        const residual = randomValues(size, size + 3);
+        const runningMean = randomValues(channels, channels + 4);
+        const runningVar = randomValues(channels, channels + 5).map((v) => v + 1.5);
+        const plan: BatchNormPlan = { n, channels, spatial, eps: 1e-5, momentum: 0.1, ...fused };
+        const fwd = await onBoth(
+          [x, gamma, beta, residual, runningMean, runningVar],
+          (b, [xs, g, bt, r, rm, rv]) => {
+            const args = { x: xs, gamma: g, beta: bt, residual: fused.residual ? r : null };
+            const s = b.batchNormTrain({ ...args, runningMean: rm, runningVar: rv }, plan);
+            return [s.out, s.mean, s.rstd, rm, rv];
+          },
+        );
+        const [out, mean, rstd] = fwd.want;
+        // x - mean carries a float32 rounding of about 2^-24 * |x|, which rstd * gamma amplifies:
+        // up to 316 * 2.5 where a channel's few values nearly coincide (rstd -> 1 / sqrt(eps)).
+        const maxAbs = (v: Float32Array) => v.reduce((m, e) => Math.max(m, Math.abs(e)), 0);
+        const amplification = maxAbs(rstd) * maxAbs(gamma);
+        const maxAbsX = maxAbs(x);
+        const normTol = { atol: 1e-5 + 4 * 2 ** -24 * maxAbsX * amplification, rtol: 1e-4 };
+        expectClose(fwd.got[0], out, { ...normTol, label: 'batchNorm out' });
+        expectClose(fwd.got[1], mean, { atol: 2e-6, rtol: 1e-4, label: 'batchNorm mean' });
+        expectClose(fwd.got[2], rstd, { atol: 1e-5, rtol: 1e-4, label: 'batchNorm rstd' });
+        expectClose(fwd.got[3], fwd.want[3], { atol: 1e-6, rtol: 1e-4, label: 'running mean' });
+        expectClose(fwd.got[4], fwd.want[4], { atol: 1e-6, rtol: 1e-4, label: 'running var' });
 
-      const applied = await onBoth([x, gamma, beta, mean, rstd], (b, [xs, g, bt, m, r]) => [
-        b.batchNormApply(xs, g, bt, m, r, n, channels, spatial),
-      ]);
-      expectClose(applied.got[0], applied.want[0], { ...normTol, label: 'batchNormApply' });
+        const applied = await onBoth([x, gamma, beta, mean, rstd], (b, [xs, g, bt, m, r]) => [
+          b.batchNormApply(xs, g, bt, m, r, n, channels, spatial),
+        ]);
+        if (!fused.relu) {
+          expectClose(applied.got[0], applied.want[0], { ...normTol, label: 'batchNormApply' });
+        }
 
-      const dy = randomValues(size, size + 5);
-      const bwd = await onBoth([x, gamma, dy, mean, rstd], (b, [xs, g, d, m, r]) => {
-        const grads = b.batchNormBackward(xs, g, d, m, r, n, channels, spatial);
-        return [grads.dx, grads.dgamma, grads.dbeta];
+        // Both backends get the CPU output (the ReLU's mask) and statistics.
+        const dy = randomValues(size, size + 5);
+        const bwd = await onBoth([x, gamma, dy, mean, rstd, out], (b, [xs, g, d, m, r, o]) => {
+          const args = { x: xs, gamma: g, dy: d, mean: m, rstd: r, out: o };
+          const grads = b.batchNormBackward(args, plan);
+          return [
+            grads.dx,
+            grads.dgamma,
+            grads.dbeta,
+            ...(grads.dresidual ? [grads.dresidual] : []),
+          ];
+        });
+        expect(bwd.got.length).toBe(fused.relu ? 4 : 3);
+        expectClose(bwd.got[0], bwd.want[0], { ...normTol, label: 'batchNorm dx' });
+        expectClose(bwd.got[1], bwd.want[1], { ...sumTol(count), label: 'batchNorm dgamma' });
+        expectClose(bwd.got[2], bwd.want[2], { ...sumTol(count), label: 'batchNorm dbeta' });
+        if (fused.relu) {
+          expectClose(bwd.got[3], bwd.want[3], { atol: 0, rtol: 0, label: 'dresidual' });
+          // The ReLU cut something: the fused path is not the plain one in disguise.
+          expect(bwd.want[3].some((v, i) => v === 0 && dy[i] !== 0)).toBe(true);
+        }
       });
-      expectClose(bwd.got[0], bwd.want[0], { ...normTol, label: 'batchNorm dx' });
-      expectClose(bwd.got[1], bwd.want[1], { ...sumTol(count), label: 'batchNorm dgamma' });
-      expectClose(bwd.got[2], bwd.want[2], { ...sumTol(count), label: 'batchNorm dbeta' });
-    });
-  }
+    }
 });
 
 describe('norm ops on the GPU vs the CPU reference', () => {
@@ -152,6 +185,25 @@ describe('norm ops on the GPU vs the CPU reference', () => {
     ['out', 'dx', 'dgamma', 'dbeta'].forEach((label, i) =>
       expectClose(got[i], want[i], { atol: 1e-5, rtol: 1e-4, label }),
     );
+  });
+
+  it('batchNorm2d fused with residual and ReLU matches the composed ops on the GPU', async () => {
+    const { gpu } = await gpuBackend();
+    // 7 x 5 spatial and 3 channels: nothing is a multiple of a tile; batch 1 once.
+    const cases: FusedCase[] = [
+      { shape: [2, 3, 7, 5], residual: true, relu: true, seed: 70 },
+      { shape: [1, 5, 3, 3], residual: false, relu: true, seed: 71 },
+      { shape: [3, 2, 1, 1], residual: true, relu: false, seed: 72 },
+    ];
+    for (const c of cases) {
+      const fused = await fusedBatchNormResults(gpu, c, true);
+      const composed = await fusedBatchNormResults(gpu, c, false);
+      const reference = await fusedBatchNormResults(cpuBackend, c, true);
+      fused.forEach((v, i) => {
+        expectClose(v, composed[i], { atol: 1e-5, rtol: 1e-4, label: `vs composed ${i}` });
+        expectClose(v, reference[i], { atol: 1e-5, rtol: 1e-4, label: `vs reference ${i}` });
+      });
+    }
   });
 
   it('batchNorm2d: training updates running stats without a readback; eval uses them', async () => {

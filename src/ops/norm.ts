@@ -1,12 +1,13 @@
 // Layer norm and batch norm, forward and backward together, on the backend's norm primitives
 // (llm.c's layernorm_forward / layernorm_backward). Batch norm also keeps PyTorch's running
-// statistics, updated on the device with elementwise primitives so that a training step never
-// reads back.
+// statistics, updated on the device by the same kernel so that a training step never reads back,
+// and takes a ResNet's residual add and ReLU into that kernel (one dispatch each way, issue #10).
 import { SiftError } from '../common/errors';
-import type { Backend, Storage } from '../tensor/backend';
+import type { Backend, BatchNormPlan, Storage } from '../tensor/backend';
 import { broadcastPlan, type Shape, sizeOf } from '../tensor/shape';
 import { record } from '../tensor/tape';
 import { Tensor } from '../tensor/tensor';
+import { add, relu as reluOp } from './elementwise';
 
 function expectParam(name: string, t: Tensor, size: number, op: string): void {
   if (t.size !== size) {
@@ -63,6 +64,10 @@ export interface BatchNormOptions {
   momentum?: number;
   /** Added to the variance inside the square root; PyTorch's default 1e-5. */
   eps?: number;
+  /** Added after the affine map, before the ReLU (a ResNet block's shortcut); x's shape. */
+  residual?: Tensor | null;
+  /** Apply max(0, .) last. */
+  relu?: boolean;
 }
 
 /**
@@ -81,7 +86,7 @@ export function batchNorm2d(
   beta: Tensor,
   runningMean: Tensor,
   runningVar: Tensor,
-  { training, momentum = 0.1, eps = 1e-5 }: BatchNormOptions,
+  { training, momentum = 0.1, eps = 1e-5, residual = null, relu = false }: BatchNormOptions,
 ): Tensor {
   if (x.rank < 2) {
     throw new SiftError(
@@ -99,10 +104,19 @@ export function batchNorm2d(
   ] as const) {
     expectParam(name, t, channels, 'batchNorm2d');
   }
-  const dims = { n, channels, spatial };
-  return training
-    ? batchNormTraining(x, gamma, beta, runningMean, runningVar, dims, momentum, eps)
-    : batchNormEval(x, gamma, beta, runningMean, runningVar, dims, eps);
+  if (residual && residual.shape.join() !== x.shape.join()) {
+    throw new SiftError(
+      'SHAPE_MISMATCH',
+      `batchNorm2d: residual [${residual.shape.join(', ')}] should match x [${x.shape.join(', ')}]`,
+    );
+  }
+  if (training) {
+    const plan: BatchNormPlan = { n, channels, spatial, eps, momentum, residual: !!residual, relu };
+    return batchNormTraining(x, gamma, beta, residual, runningMean, runningVar, plan);
+  }
+  let out = batchNormEval(x, gamma, beta, runningMean, runningVar, { n, channels, spatial }, eps);
+  if (residual) out = add(out, residual);
+  return relu ? reluOp(out) : out;
 }
 
 interface Dims {
@@ -115,14 +129,13 @@ function batchNormTraining(
   x: Tensor,
   gamma: Tensor,
   beta: Tensor,
+  residual: Tensor | null,
   runningMean: Tensor,
   runningVar: Tensor,
-  { n, channels, spatial }: Dims,
-  momentum: number,
-  eps: number,
+  plan: BatchNormPlan,
 ): Tensor {
   const b = x.backend;
-  const count = n * spatial;
+  const count = plan.n * plan.spatial;
   if (count < 2) {
     // The unbiased variance needs two values; PyTorch refuses the same case.
     throw new SiftError(
@@ -130,67 +143,46 @@ function batchNormTraining(
       `batchNorm2d: training needs more than 1 value per channel, got ${count}`,
     );
   }
-  const stats = b.batchNormTrain(x.storage, gamma.storage, beta.storage, n, channels, spatial, eps);
-  const mean = new Tensor(b, stats.mean, [channels]);
-  const rstd = new Tensor(b, stats.rstd, [channels]);
-  updateRunningStats(
-    b,
-    runningMean.storage,
-    runningVar.storage,
-    mean.storage,
-    rstd.storage,
-    momentum,
-    eps,
-    count,
+  const stats = b.batchNormTrain(
+    {
+      x: x.storage,
+      gamma: gamma.storage,
+      beta: beta.storage,
+      residual: residual?.storage ?? null,
+      runningMean: runningMean.storage,
+      runningVar: runningVar.storage,
+    },
+    plan,
   );
-  const out = record(new Tensor(b, stats.out, x.shape), 'batchNorm2d', [x, gamma, beta], (g) => {
+  const mean = new Tensor(b, stats.mean, [plan.channels]);
+  const rstd = new Tensor(b, stats.rstd, [plan.channels]);
+  const inputs = residual ? [x, gamma, beta, residual] : [x, gamma, beta];
+  const out = new Tensor(b, stats.out, x.shape);
+  record(out, 'batchNorm2d', inputs, (g) => {
     const grads = b.batchNormBackward(
-      x.storage,
-      gamma.storage,
-      g.storage,
-      mean.storage,
-      rstd.storage,
-      n,
-      channels,
-      spatial,
+      {
+        x: x.storage,
+        gamma: gamma.storage,
+        dy: g.storage,
+        mean: mean.storage,
+        rstd: rstd.storage,
+        out: out.storage,
+      },
+      plan,
     );
-    return [gradFor(x, grads.dx), gradFor(gamma, grads.dgamma), gradFor(beta, grads.dbeta)];
+    const dresidual = grads.dresidual ? gradFor(residual!, grads.dresidual) : g;
+    const paramGrads = [
+      gradFor(x, grads.dx),
+      gradFor(gamma, grads.dgamma),
+      gradFor(beta, grads.dbeta),
+    ];
+    return residual ? [...paramGrads, dresidual] : paramGrads;
   });
   if (!out.creator) {
     mean.dispose();
     rstd.dispose();
   }
   return out;
-}
-
-// The batch variance comes back from rstd as rstd^-2 - eps: the kernel reports rstd only, and the
-// float32 round trip costs about 2.4e-7 * (var + eps) absolute, far below the running average's
-// own noise.
-function updateRunningStats(
-  b: Backend,
-  runningMean: Storage,
-  runningVar: Storage,
-  mean: Storage,
-  rstd: Storage,
-  momentum: number,
-  eps: number,
-  count: number,
-): void {
-  blendInto(b, runningMean, mean, 1 - momentum, momentum);
-  const inverseVar = b.unary('pow-scalar', rstd, -2);
-  const biasedVar = b.unary('add-scalar', inverseVar, -eps);
-  blendInto(b, runningVar, biasedVar, 1 - momentum, (momentum * count) / (count - 1));
-  b.release(inverseVar);
-  b.release(biasedVar);
-}
-
-// running = keep * running + take * batch, in place.
-function blendInto(b: Backend, running: Storage, batch: Storage, keep: number, take: number): void {
-  const kept = b.unary('scale', running, keep);
-  const taken = b.unary('scale', batch, take);
-  const sum = b.binary('add', kept, taken, broadcastPlan([running.size], [batch.size]));
-  b.assign(running, sum);
-  for (const s of [kept, taken, sum]) b.release(s);
 }
 
 function batchNormEval(

@@ -2,7 +2,12 @@
 // definitions and not from the WGSL, so the two can check each other.
 import type {
   AdamWParams,
+  Arena,
   Backend,
+  BatchNormBackwardArgs,
+  BatchNormGrads,
+  BatchNormPlan,
+  BatchNormTrainArgs,
   BinaryOp,
   BroadcastPlan,
   Conv2dPlan,
@@ -51,6 +56,20 @@ export class CpuBackend implements Backend {
   release(): void {}
   assign(dst: Storage, src: Storage): void {
     cpu(dst).set(cpu(src));
+  }
+  clone(src: Storage): Storage {
+    return wrap(Float64Array.from(cpu(src)));
+  }
+  arena(sizes: readonly number[], fillValue: number): Arena {
+    const offsets: number[] = [];
+    let total = 0;
+    for (const size of sizes) {
+      offsets.push(total);
+      total += size;
+    }
+    const whole = new Float64Array(total).fill(fillValue);
+    const parts = sizes.map((size, i) => wrap(whole.subarray(offsets[i], offsets[i] + size)));
+    return { whole: wrap(whole), parts, offsets };
   }
 
   unary(op: UnaryOp, x: Storage, alpha?: number): Storage {
@@ -122,16 +141,8 @@ export class CpuBackend implements Backend {
   ): NormGrads {
     return norm.layerNormBackward(x, gamma, dy, mean, rstd, rows, cols);
   }
-  batchNormTrain(
-    x: Storage,
-    gamma: Storage,
-    beta: Storage,
-    n: number,
-    channels: number,
-    spatial: number,
-    eps: number,
-  ): NormStats {
-    return norm.batchNormTrain(x, gamma, beta, n, channels, spatial, eps);
+  batchNormTrain(args: BatchNormTrainArgs, plan: BatchNormPlan): NormStats {
+    return norm.batchNormTrain(args, plan);
   }
   batchNormApply(
     x: Storage,
@@ -145,17 +156,8 @@ export class CpuBackend implements Backend {
   ): Storage {
     return norm.batchNormApply(x, gamma, beta, mean, rstd, n, channels, spatial);
   }
-  batchNormBackward(
-    x: Storage,
-    gamma: Storage,
-    dy: Storage,
-    mean: Storage,
-    rstd: Storage,
-    n: number,
-    channels: number,
-    spatial: number,
-  ): NormGrads {
-    return norm.batchNormBackward(x, gamma, dy, mean, rstd, n, channels, spatial);
+  batchNormBackward(args: BatchNormBackwardArgs, plan: BatchNormPlan): BatchNormGrads {
+    return norm.batchNormBackward(args, plan);
   }
   im2col(x: Storage, plan: Conv2dPlan): Storage {
     return conv.im2col(x, plan);

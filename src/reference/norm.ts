@@ -3,7 +3,15 @@
 // y = gamma * xhat + beta. Both norms share one group-wise routine; they differ only in which
 // values form a group (a row of (rows, cols) for layer norm; a channel's n * spatial values of
 // (n, channels, spatial) for batch norm) and which axis gamma and beta run along.
-import type { NormGrads, NormStats, Storage } from '../tensor/backend';
+import type {
+  BatchNormBackwardArgs,
+  BatchNormGrads,
+  BatchNormPlan,
+  BatchNormTrainArgs,
+  NormGrads,
+  NormStats,
+  Storage,
+} from '../tensor/backend';
 import { cpu, wrap } from './storage';
 
 /** Flat indices of the values in one normalisation group. */
@@ -125,26 +133,32 @@ export function layerNormBackward(
   );
 }
 
-/** x (n, channels, spatial), gamma and beta (channels) -> out, per-channel mean and rstd. */
-export function batchNormTrain(
-  x: Storage,
-  gamma: Storage,
-  beta: Storage,
-  n: number,
-  channels: number,
-  spatial: number,
-  eps: number,
-): NormStats {
+/**
+ * x (n, channels, spatial), gamma and beta (channels) -> out = relu?(bn(x) + residual?), the
+ * per-channel mean and rstd; the running statistics blended in place (unbiased variance).
+ */
+export function batchNormTrain(args: BatchNormTrainArgs, plan: BatchNormPlan): NormStats {
+  const { n, channels, spatial, eps, momentum } = plan;
   const channelOf = (i: number) => Math.floor(i / spatial) % channels;
-  return normalise(
-    cpu(x),
-    cpu(gamma),
-    cpu(beta),
-    channels,
-    channelGroup(n, channels, spatial),
-    channelOf,
-    eps,
-  );
+  const group = channelGroup(n, channels, spatial);
+  const xs = cpu(args.x);
+  const stats = normalise(xs, cpu(args.gamma), cpu(args.beta), channels, group, channelOf, eps);
+  const out = cpu(stats.out);
+  if (plan.residual) {
+    if (!args.residual) throw new Error('batchNormTrain: plan.residual without a residual');
+    const r = cpu(args.residual);
+    for (let i = 0; i < out.length; i++) out[i] += r[i];
+  }
+  if (plan.relu) for (let i = 0; i < out.length; i++) out[i] = Math.max(0, out[i]);
+  const [runningMean, runningVar] = [cpu(args.runningMean), cpu(args.runningVar)];
+  for (let c = 0; c < channels; c++) {
+    const idx = group(c);
+    const mean = idx.reduce((sum, i) => sum + xs[i], 0) / idx.length;
+    const sumSq = idx.reduce((sum, i) => sum + (xs[i] - mean) ** 2, 0);
+    runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean;
+    runningVar[c] = (1 - momentum) * runningVar[c] + (momentum * sumSq) / (idx.length - 1);
+  }
+  return stats;
 }
 
 /** out = gamma[c] * (x - mean[c]) * rstd[c] + beta[c] for x (n, channels, spatial). */
@@ -168,27 +182,31 @@ export function batchNormApply(
   return wrap(out);
 }
 
-/** Training-mode backward (batch statistics depend on x): x, dy (n, channels, spatial). */
+/**
+ * Training-mode backward (batch statistics depend on x) for x, dy (n, channels, spatial): dy is
+ * first taken back through the ReLU (zero where out <= 0) when plan.relu.
+ */
 export function batchNormBackward(
-  x: Storage,
-  gamma: Storage,
-  dy: Storage,
-  mean: Storage,
-  rstd: Storage,
-  n: number,
-  channels: number,
-  spatial: number,
-): NormGrads {
+  args: BatchNormBackwardArgs,
+  plan: BatchNormPlan,
+): BatchNormGrads {
+  const { n, channels, spatial } = plan;
   const channelOf = (i: number) => Math.floor(i / spatial) % channels;
-  return normaliseBackward(
-    cpu(x),
-    cpu(gamma),
-    cpu(dy),
-    cpu(mean),
-    cpu(rstd),
+  const dz = Float64Array.from(cpu(args.dy));
+  if (plan.relu) {
+    const out = cpu(args.out);
+    for (let i = 0; i < dz.length; i++) if (!(out[i] > 0)) dz[i] = 0;
+  }
+  const grads = normaliseBackward(
+    cpu(args.x),
+    cpu(args.gamma),
+    dz,
+    cpu(args.mean),
+    cpu(args.rstd),
     channels,
     channelGroup(n, channels, spatial),
     channelOf,
     channels,
   );
+  return { ...grads, dresidual: plan.residual && plan.relu ? wrap(dz) : null };
 }

@@ -103,6 +103,55 @@ export interface NormGrads {
   dbeta: Storage;
 }
 
+/**
+ * Training-mode batch norm over x (n, channels, spatial) with what a ResNet puts right after it
+ * fused in: out = relu?(gamma * (x - mean) * rstd + beta + residual?).
+ */
+export interface BatchNormPlan {
+  n: number;
+  channels: number;
+  spatial: number;
+  eps: number;
+  /** Weight of this batch in the running statistics (PyTorch's momentum, 0.1 by default). */
+  momentum: number;
+  /** A residual shaped like x is added after the affine map. */
+  residual: boolean;
+  /** The output goes through max(0, .) last. */
+  relu: boolean;
+}
+
+export interface BatchNormTrainArgs {
+  x: Storage;
+  gamma: Storage;
+  beta: Storage;
+  /** Given exactly when plan.residual. */
+  residual: Storage | null;
+  /**
+   * PyTorch's running statistics, updated in place: running = (1 - momentum) * running +
+   * momentum * batch, with the unbiased batch variance for runningVar.
+   */
+  runningMean: Storage;
+  runningVar: Storage;
+}
+
+export interface BatchNormBackwardArgs {
+  x: Storage;
+  gamma: Storage;
+  dy: Storage;
+  mean: Storage;
+  rstd: Storage;
+  /** The forward's output: its sign is the ReLU's mask (read only when plan.relu). */
+  out: Storage;
+}
+
+export interface BatchNormGrads extends NormGrads {
+  /**
+   * The residual's gradient, dy through the ReLU: given when plan.residual and plan.relu (without
+   * the ReLU it is dy itself).
+   */
+  dresidual: Storage | null;
+}
+
 export interface SgdParams {
   lr: number;
   momentum: number;
@@ -115,6 +164,17 @@ export interface SgdParams {
    * computed on the GPU (global-norm clipping, src/nn/optim/clip.ts) applies without a readback.
    */
   gradScaleBuffer?: Storage;
+  /**
+   * Weight decay by element range, for an arena holding parameter groups: element i takes the
+   * decay of the first range with i < end, the last range covering the rest whatever its end; at
+   * most MAX_DECAY_RANGES. Absent: `weightDecay` everywhere.
+   */
+  decayRanges?: readonly DecayRange[];
+  /**
+   * SIFT's 0/1 mask, the size of w: the gradient is masked before the update, the weight and the
+   * optimiser state after it (docs/sift-method.md, "Sparse training"), in the same pass.
+   */
+  mask?: Storage;
 }
 
 export interface AdamWParams {
@@ -128,6 +188,32 @@ export interface AdamWParams {
   gradScale: number;
   /** As SgdParams.gradScaleBuffer: a 1-element device-side gradient factor. */
   gradScaleBuffer?: Storage;
+  /** As SgdParams.decayRanges (decoupled decay here). */
+  decayRanges?: readonly DecayRange[];
+  /** As SgdParams.mask: gradient, weight and both moments masked. */
+  mask?: Storage;
+}
+
+/** Elements below `end` (and above the previous range's end) decay by `weightDecay`. */
+export interface DecayRange {
+  end: number;
+  weightDecay: number;
+}
+
+/** How many weight decay ranges one optimiser pass takes (the shaders' uniform fields). */
+export const MAX_DECAY_RANGES = 4;
+
+/**
+ * One allocation holding several tensors (e.g. every parameter, so that one optimiser pass
+ * updates them all): `parts` are storages every primitive takes like any other, `whole` spans
+ * them, `offsets` are where each part starts in the whole (values; parts may be padded apart for
+ * the device's alignment). Values start at `fillValue`. Releasing a part does nothing; the owner
+ * releases `whole`, which frees them all.
+ */
+export interface Arena {
+  whole: Storage;
+  parts: Storage[];
+  offsets: number[];
 }
 
 export interface Backend {
@@ -141,6 +227,10 @@ export interface Backend {
   release(s: Storage): void;
   /** Copy `src` into `dst` in place (same size). */
   assign(dst: Storage, src: Storage): void;
+  /** A new storage holding a copy of `src` (a buffer copy on the GPU, no kernel). */
+  clone(src: Storage): Storage;
+  /** Tensors of `sizes` values in one allocation, each `fillValue` to start; see Arena. */
+  arena(sizes: readonly number[], fillValue: number): Arena;
 
   // elementwise
   unary(op: UnaryOp, x: Storage, alpha?: number): Storage;
@@ -201,18 +291,11 @@ export interface Backend {
     cols: number,
   ): NormGrads;
   /**
-   * Batch statistics of x shaped (n, channels, spatial) over n and spatial, normalised with them.
-   * `mean`/`rstd` are per channel.
+   * Batch statistics of x shaped (n, channels, spatial) over n and spatial, normalised with them,
+   * the residual added and the ReLU applied as `plan` says; the running statistics are updated in
+   * place. `mean`/`rstd` are per channel.
    */
-  batchNormTrain(
-    x: Storage,
-    gamma: Storage,
-    beta: Storage,
-    n: number,
-    channels: number,
-    spatial: number,
-    eps: number,
-  ): NormStats;
+  batchNormTrain(args: BatchNormTrainArgs, plan: BatchNormPlan): NormStats;
   /** Normalise with given per-channel mean and rstd (eval mode). */
   batchNormApply(
     x: Storage,
@@ -224,16 +307,7 @@ export interface Backend {
     channels: number,
     spatial: number,
   ): Storage;
-  batchNormBackward(
-    x: Storage,
-    gamma: Storage,
-    dy: Storage,
-    mean: Storage,
-    rstd: Storage,
-    n: number,
-    channels: number,
-    spatial: number,
-  ): NormGrads;
+  batchNormBackward(args: BatchNormBackwardArgs, plan: BatchNormPlan): BatchNormGrads;
 
   // convolution helpers (conv = im2col + matmul)
   /** x (N, C, H, W) -> cols (N * OH * OW, C * KH * KW), zeros where the window hits padding. */

@@ -108,10 +108,8 @@ function checkGradShape(op: string, input: Tensor, g: Tensor): void {
 }
 
 function addGrads(a: Tensor, b: Tensor): Tensor {
-  const out = new Tensor(a.backend, a.backend.zeros(a.size), a.shape);
-  a.backend.assign(out.storage, a.storage);
-  a.backend.addInPlace(out.storage, b.storage);
-  return out;
+  const plan = { outShape: [a.size], aStrides: [1], bStrides: [1] };
+  return new Tensor(a.backend, a.backend.binary('add', a.storage, b.storage, plan), a.shape);
 }
 
 function accumulateLeaf(leaf: Tensor, g: Tensor): void {
@@ -120,11 +118,11 @@ function accumulateLeaf(leaf: Tensor, g: Tensor): void {
     return;
   }
   // Own a private copy: the same gradient tensor may flow to several leaves or stay in the scope.
-  const owned = new Tensor(leaf.backend, leaf.backend.zeros(leaf.size), leaf.shape, {
-    name: `${leaf.name}.grad`,
-  });
-  leaf.backend.assign(owned.storage, g.storage);
-  leaf.grad = keep(owned);
+  const name = `${leaf.name}.grad`;
+  const be = leaf.backend;
+  if (leaf.gradSlot) be.assign(leaf.gradSlot, g.storage);
+  const storage = leaf.gradSlot ?? be.clone(g.storage);
+  leaf.grad = keep(new Tensor(be, storage, leaf.shape, { name }));
 }
 
 /** Release and clear the gradients of `params`. */

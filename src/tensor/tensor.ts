@@ -24,6 +24,11 @@ export class Tensor {
   readonly size: number;
   requiresGrad: boolean;
   grad: Tensor | null = null;
+  /**
+   * Where backward() writes this leaf's gradient when it has none yet (a slice of an optimiser's
+   * gradient arena); null: a fresh storage.
+   */
+  gradSlot: Storage | null = null;
   creator: Creator | null = null;
   name: string;
   private storageRef: Storage | null;
@@ -72,18 +77,41 @@ export class Tensor {
 
   /** Release the memory now; the tensor cannot be used afterwards. Safe to call twice. */
   dispose(): void {
-    const s = this.storageRef;
-    if (s) {
-      const refs = (storageRefs.get(s) ?? 1) - 1;
-      if (refs <= 0) {
-        storageRefs.delete(s);
-        this.backend.release(s);
-      } else {
-        storageRefs.set(s, refs);
-      }
+    if (this.storageRef) {
+      this.unref(this.storageRef);
       this.storageRef = null;
     }
     this.creator = null;
+  }
+
+  // The last tensor over a storage releases it.
+  private unref(s: Storage): void {
+    const refs = (storageRefs.get(s) ?? 1) - 1;
+    if (refs <= 0) {
+      storageRefs.delete(s);
+      this.backend.release(s);
+    } else {
+      storageRefs.set(s, refs);
+    }
+  }
+
+  /**
+   * Copy the values into `storage` (same size, e.g. a slice of an optimiser's arena) and use it
+   * from now on, releasing the old memory if nothing else holds it. Views made earlier keep the
+   * old memory.
+   */
+  moveTo(storage: Storage): void {
+    if (storage.size !== this.size) {
+      throw new SiftError(
+        'SHAPE_MISMATCH',
+        `moveTo: tensor ${this.name || this.id} has ${this.size} values, storage ${storage.size}`,
+      );
+    }
+    const old = this.storage;
+    this.backend.assign(storage, old);
+    this.unref(old);
+    this.storageRef = storage;
+    storageRefs.set(storage, (storageRefs.get(storage) ?? 0) + 1);
   }
 
   /** A tensor of another shape over the same memory (no copy, no autograd record). */

@@ -11,7 +11,7 @@ import { backward, noGrad } from '../tensor/tape';
 import { Tensor, tensor } from '../tensor/tensor';
 import { crossEntropy } from '../ops/loss';
 import { mean, sum } from '../ops/reduce';
-import { clipGradNorm } from '../nn/optim/clip';
+import { clipGradients } from '../nn/optim/clip';
 import type { Optimizer } from '../nn/optim/sgd';
 import type { LrSchedule } from '../nn/optim/schedule';
 import type { BatchSource, HostBatch, TrainableModel } from './types';
@@ -245,8 +245,9 @@ export class TrainingSession {
     scope(() => {
       model.module.train();
       const x = tensor(backend, batch.inputs, batch.inputShape);
+      const y = tensor(backend, batch.targets, [batch.targets.length]);
       const logits = model.forward(x);
-      const y = labelsTensor(backend, batch, logits);
+      checkBatchLabels(batch, logits);
       const perRow = crossEntropy(logits, y);
       const loss = mean(perRow);
       backward(loss);
@@ -260,7 +261,7 @@ export class TrainingSession {
         if (sparsity && isUpdate) sparsity.update(step);
         sparsity?.maskGradients();
         const clip =
-          config.gradClip > 0 ? clipGradNorm(model.module.parameters(), config.gradClip) : null;
+          config.gradClip > 0 ? clipGradients(optimizer.gradients(), config.gradClip) : null;
         optimizer.step(schedule(step - 1), clip?.scale ?? null);
         sparsity?.maskWeights();
       });
@@ -287,8 +288,9 @@ export class TrainingSession {
         noGrad(() =>
           scope(() => {
             const x = tensor(backend, batch.inputs, batch.inputShape);
+            const y = tensor(backend, batch.targets, [batch.targets.length]);
             const logits = model.forward(x);
-            const y = labelsTensor(backend, batch, logits);
+            checkBatchLabels(batch, logits);
             backend.addInPlace(lossTotal.storage, sum(crossEntropy(logits, y)).storage);
             if (model.task === 'classify') {
               backend.addInPlace(correctTotal.storage, correctCount(logits, y).storage);
@@ -313,9 +315,10 @@ export class TrainingSession {
  * The batch's labels on the device, checked on the host first: the GPU cross-entropy would clamp
  * an out-of-range label into a wrong but finite loss, where the CPU reference throws.
  */
-function labelsTensor(backend: Backend, batch: HostBatch, logits: Tensor): Tensor {
+// The labels are uploaded before the forward pass and checked after it (the class count is the
+// logits' width): an upload after recorded work submits that work early, two submits a step.
+function checkBatchLabels(batch: HostBatch, logits: Tensor): void {
   checkLabels(batch.targets, logits.shape[logits.rank - 1]);
-  return tensor(backend, batch.targets, [batch.targets.length]);
 }
 
 /** Number of rows whose argmax equals the label, as a [1] tensor (no readback). */

@@ -3,8 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { nodeDataFiles } from '../data/builtin-node';
 import { webGpuRunParts } from '../gpu/run-parts';
-import { exportRun, importInto } from '../io/checkpoint';
-import { snapshotFile, snapshotRun } from '../io/snapshot';
+import { exportRun, exportSnapshot, importInto, snapshotRun } from '../io/checkpoint';
 import { defaultRunConfig, parseRunConfig, type RunConfig } from '../spec/run-config';
 import { gpuBackend } from '../testing/backends';
 import type { SessionEvents } from './session';
@@ -137,9 +136,14 @@ describe('training on built-in data', () => {
     await a.session.run();
     const evA = await a.session.evaluate();
     const { safetensors } = await exportRun(a, true);
-    // The worker's recovery checkpoint (device copies, then readback) writes the same file.
-    const recovery = await snapshotFile(a.backend, snapshotRun(a, true));
-    expect(recovery).toEqual(safetensors);
+    // The worker's recovery checkpoint: copies taken now, read back after another step has
+    // changed every weight, still give the file of step 4.
+    const snapshot = snapshotRun(a, true);
+    a.session.trainOneStep();
+    const recovery = await exportSnapshot(a.backend, snapshot);
+    expect(recovery.config.step).toBe(4);
+    expect(recovery.safetensors).toEqual(safetensors);
+    expect((await exportRun(a, true)).safetensors).not.toEqual(safetensors);
     a.dispose();
     const b = make();
     const restored = importInto(b, safetensors);

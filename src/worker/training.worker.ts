@@ -11,9 +11,14 @@ import { IdbAdapterStore } from '../gpu/adapter-cache-idb';
 import { GpuRuntime } from '../gpu/runtime';
 import { webGpuRunParts } from '../gpu/run-parts';
 import { defaultRunLimits } from '../flops/limits';
-import { checkpointConfigOf, exportRun, importInto } from '../io/checkpoint';
+import {
+  checkpointConfigOf,
+  exportRun,
+  exportSnapshot,
+  importInto,
+  snapshotRun,
+} from '../io/checkpoint';
 import { checkConfigAgrees } from '../io/checkpoint-validate';
-import { snapshotFile, snapshotRun } from '../io/snapshot';
 import type { KernelProfile } from '../sparse/kernel-choice';
 import { maskHeatmap } from '../train/heatmap';
 import { finalMetrics } from '../train/final-metrics';
@@ -179,7 +184,7 @@ function checkpoint(runId: string, run: PreparedRun): void {
     failed(e);
     return;
   }
-  snapshotFile(run.backend, snapshot).then((file) => {
+  exportSnapshot(run.backend, snapshot).then(({ safetensors: file }) => {
     const bytes = file.buffer.slice(
       file.byteOffset,
       file.byteOffset + file.byteLength,

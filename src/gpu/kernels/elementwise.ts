@@ -9,6 +9,7 @@ import fillSource from '../../../shaders/fill.wgsl?raw';
 import type { BinaryOp, BroadcastPlan, UnaryOp } from '../../tensor/backend';
 import { ceilDiv, defineKernel, grid1d } from '../kernel';
 import type { GpuRuntime } from '../runtime';
+import type { BufferRef } from '../storage';
 
 const WG = 256;
 
@@ -101,8 +102,8 @@ export const fillKernel = defineKernel({
 export function unary(
   rt: GpuRuntime,
   op: UnaryOp,
-  x: GPUBuffer,
-  y: GPUBuffer,
+  x: BufferRef,
+  y: BufferRef,
   n: number,
   alpha = 0,
 ): void {
@@ -114,9 +115,9 @@ export function unary(
 export function unaryBackward(
   rt: GpuRuntime,
   op: UnaryOp,
-  x: GPUBuffer,
-  dy: GPUBuffer,
-  dx: GPUBuffer,
+  x: BufferRef,
+  dy: BufferRef,
+  dx: BufferRef,
   n: number,
   alpha = 0,
 ): void {
@@ -128,9 +129,9 @@ export function unaryBackward(
 export function binary(
   rt: GpuRuntime,
   op: BinaryOp,
-  a: GPUBuffer,
-  b: GPUBuffer,
-  out: GPUBuffer,
+  a: BufferRef,
+  b: BufferRef,
+  out: BufferRef,
   plan: BroadcastPlan,
 ): void {
   const rank = plan.outShape.length;
@@ -147,21 +148,21 @@ export function binary(
   });
 }
 
-export function accumulate(rt: GpuRuntime, dst: GPUBuffer, src: GPUBuffer, n: number): void {
+export function accumulate(rt: GpuRuntime, dst: BufferRef, src: BufferRef, n: number): void {
   rt.dispatch(accumulateKernel, [src, dst], { n }, grid1d(ceilDiv(n, WG)));
 }
 
 export function selectWhere(
   rt: GpuRuntime,
-  cond: GPUBuffer,
-  a: GPUBuffer,
-  b: GPUBuffer,
-  out: GPUBuffer,
+  cond: BufferRef,
+  a: BufferRef,
+  b: BufferRef,
+  out: BufferRef,
   n: number,
 ): void {
   rt.dispatch(selectKernel, [cond, a, b, out], { n }, grid1d(ceilDiv(n, WG)));
 }
 
-export function fill(rt: GpuRuntime, out: GPUBuffer, n: number, value: number): void {
+export function fill(rt: GpuRuntime, out: BufferRef, n: number, value: number): void {
   rt.dispatch(fillKernel, [out], { n, value }, grid1d(ceilDiv(n, WG)));
 }

@@ -2,6 +2,7 @@
 import source from '../../../shaders/mask-apply.wgsl?raw';
 import { ceilDiv, defineKernel, grid1d } from '../kernel';
 import type { GpuRuntime } from '../runtime';
+import type { BufferRef } from '../storage';
 
 export const maskApplyKernel = defineKernel({
   name: 'mask_apply',
@@ -14,9 +15,9 @@ export const maskApplyKernel = defineKernel({
 /** out (n) = mask > 0.5 ? x : 0. */
 export function maskApply(
   rt: GpuRuntime,
-  x: GPUBuffer,
-  mask: GPUBuffer,
-  out: GPUBuffer,
+  x: BufferRef,
+  mask: BufferRef,
+  out: BufferRef,
   n: number,
 ): void {
   rt.dispatch(maskApplyKernel, [x, mask, out], { n }, grid1d(ceilDiv(n, 256)));

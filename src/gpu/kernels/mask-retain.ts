@@ -3,6 +3,7 @@
 import source from '../../../shaders/mask-retain.wgsl?raw';
 import { ceilDiv, defineKernel, grid1d } from '../kernel';
 import type { GpuRuntime } from '../runtime';
+import type { BufferRef } from '../storage';
 
 export const maskRetainKernel = defineKernel({
   name: 'mask_retain',
@@ -15,9 +16,9 @@ export const maskRetainKernel = defineKernel({
 /** In place: x (n) = keepA && keepB ? x : 0 (keepA and keepB may be the same buffer). */
 export function maskRetain(
   rt: GpuRuntime,
-  x: GPUBuffer,
-  keepA: GPUBuffer,
-  keepB: GPUBuffer,
+  x: BufferRef,
+  keepA: BufferRef,
+  keepB: BufferRef,
   n: number,
 ): void {
   rt.dispatch(maskRetainKernel, [x, keepA, keepB], { n }, grid1d(ceilDiv(n, 256)));

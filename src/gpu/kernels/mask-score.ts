@@ -3,6 +3,7 @@ import libRandom from '../../../shaders/lib-random.wgsl?raw';
 import source from '../../../shaders/mask-score.wgsl?raw';
 import { ceilDiv, defineKernel, grid1d } from '../kernel';
 import type { GpuRuntime } from '../runtime';
+import type { BufferRef } from '../storage';
 
 export const maskScoreKernel = defineKernel({
   name: 'mask_score',
@@ -33,9 +34,9 @@ const MODE_CODES: Record<ScoreMode, number> = {
 export function maskScore(
   rt: GpuRuntime,
   mode: ScoreMode,
-  values: GPUBuffer,
-  flags: GPUBuffer,
-  keys: GPUBuffer,
+  values: BufferRef,
+  flags: BufferRef,
+  keys: BufferRef,
   n: number,
   seed = 0,
 ): void {

@@ -5,6 +5,7 @@ import source from '../../../shaders/mask-select.wgsl?raw';
 import type { GpuContext } from '../context';
 import { ceilDiv, defineKernel, grid1d, type Kernel } from '../kernel';
 import { fill } from './elementwise';
+import type { BufferRef } from '../storage';
 
 const BLOCK = 16384;
 /** Offset of the block counts in the state buffer (after prefix, need and 4 x 256 bins). */
@@ -33,8 +34,8 @@ export const selectMarkKernel = entry('select_mark');
  */
 export function selectTopK(
   ctx: GpuContext,
-  keys: GPUBuffer,
-  flags: GPUBuffer,
+  keys: BufferRef,
+  flags: BufferRef,
   n: number,
   k: number,
   accumulate: boolean,

@@ -14,6 +14,7 @@ import { isSoftwareAdapter } from '../../common/adapter';
 import type { MatmulPlan } from '../../tensor/backend';
 import { ceilDiv, defineKernel, grid1d } from '../kernel';
 import type { GpuRuntime } from '../runtime';
+import type { BufferRef } from '../storage';
 
 const params = [
   ['m', 'u32'],
@@ -216,9 +217,9 @@ export function registerWorkgroup(m: number, n: number): [number, number] {
 /** c (batch, m, n) = op(a) @ op(b) with the runtime's tuning; see MatmulPlan for layouts. */
 export function matmul(
   rt: GpuRuntime,
-  a: GPUBuffer,
-  b: GPUBuffer,
-  c: GPUBuffer,
+  a: BufferRef,
+  b: BufferRef,
+  c: BufferRef,
   p: MatmulPlan,
 ): void {
   matmulWith(matmulTuning(rt), rt, a, b, c, p);
@@ -232,9 +233,9 @@ const aligned = (leading: number, batchStride: number): boolean =>
 export function matmulWith(
   tuning: MatmulTuning,
   rt: GpuRuntime,
-  a: GPUBuffer,
-  b: GPUBuffer,
-  c: GPUBuffer,
+  a: BufferRef,
+  b: BufferRef,
+  c: BufferRef,
   p: MatmulPlan,
 ): void {
   const launch = planMatmul(tuning, p);

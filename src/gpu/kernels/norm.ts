@@ -8,7 +8,16 @@ import layerNormParamGradsSource from '../../../shaders/layernorm-param-grads.wg
 import batchNormSource from '../../../shaders/batchnorm.wgsl?raw';
 import batchNormApplySource from '../../../shaders/batchnorm-apply.wgsl?raw';
 import batchNormBackwardSource from '../../../shaders/batchnorm-backward.wgsl?raw';
-import type { NormGrads, NormStats, Storage } from '../../tensor/backend';
+import libWorkgroupReduce from '../../../shaders/lib-workgroup-reduce.wgsl?raw';
+import type {
+  BatchNormBackwardArgs,
+  BatchNormGrads,
+  BatchNormPlan,
+  BatchNormTrainArgs,
+  NormGrads,
+  NormStats,
+  Storage,
+} from '../../tensor/backend';
 import type { GpuContext } from '../context';
 import { ceilDiv, defineKernel, grid1d, reductionThreads } from '../kernel';
 import { buf } from '../storage';
@@ -21,7 +30,7 @@ const ELEMENTWISE_THREADS = 256;
 
 export const layerNormForwardKernel = defineKernel({
   name: 'layernorm_forward',
-  source: layerNormSource,
+  source: libWorkgroupReduce + layerNormSource,
   entryPoint: 'layernorm_forward',
   bindings: ['read', 'read', 'read', 'write', 'write', 'write'],
   params: [
@@ -33,7 +42,7 @@ export const layerNormForwardKernel = defineKernel({
 
 export const layerNormBackwardKernel = defineKernel({
   name: 'layernorm_backward',
-  source: layerNormBackwardSource,
+  source: libWorkgroupReduce + layerNormBackwardSource,
   entryPoint: 'layernorm_backward',
   bindings: ['read', 'read', 'read', 'read', 'read', 'write'],
   params: [
@@ -56,14 +65,15 @@ export const layerNormParamGradsKernel = defineKernel({
 
 export const batchNormTrainKernel = defineKernel({
   name: 'batchnorm_train_forward',
-  source: batchNormSource,
+  source: libWorkgroupReduce + batchNormSource,
   entryPoint: 'batchnorm_train_forward',
-  bindings: ['read', 'read', 'read', 'write', 'write', 'write'],
+  bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write', 'write', 'write'],
   params: [
     ['n', 'u32'],
     ['channels', 'u32'],
     ['spatial', 'u32'],
     ['eps', 'f32'],
+    ['momentum', 'f32'],
   ],
 });
 
@@ -81,9 +91,9 @@ export const batchNormApplyKernel = defineKernel({
 
 export const batchNormBackwardKernel = defineKernel({
   name: 'batchnorm_backward',
-  source: batchNormBackwardSource,
+  source: libWorkgroupReduce + batchNormBackwardSource,
   entryPoint: 'batchnorm_backward',
-  bindings: ['read', 'read', 'read', 'read', 'read', 'write', 'write', 'write'],
+  bindings: ['read', 'read', 'read', 'read', 'read', 'read', 'write', 'write', 'write', 'write'],
   params: [
     ['n', 'u32'],
     ['channels', 'u32'],
@@ -162,24 +172,32 @@ export function layerNormBackward(
  */
 export function batchNormTrain(
   ctx: GpuContext,
-  x: Storage,
-  gamma: Storage,
-  beta: Storage,
-  n: number,
-  channels: number,
-  spatial: number,
-  eps: number,
+  args: BatchNormTrainArgs,
+  plan: BatchNormPlan,
 ): NormStats {
+  const { n, channels, spatial } = plan;
   const out = ctx.alloc(n * channels * spatial);
   const mean = ctx.alloc(channels);
   const rstd = ctx.alloc(channels);
   if (n * channels * spatial > 0) {
+    const residual = plan.residual ? args.residual : args.x;
+    if (!residual) throw new Error('batchNormTrain: plan.residual without a residual storage');
     ctx.rt.dispatch(
       batchNormTrainKernel,
-      [buf(x), buf(gamma), buf(beta), out.buffer, mean.buffer, rstd.buffer],
-      { n, channels, spatial, eps },
+      [
+        buf(args.x),
+        buf(args.gamma),
+        buf(args.beta),
+        buf(residual),
+        out.buffer,
+        mean.buffer,
+        rstd.buffer,
+        buf(args.runningMean),
+        buf(args.runningVar),
+      ],
+      { n, channels, spatial, eps: plan.eps, momentum: plan.momentum },
       grid1d(channels),
-      { WG: reductionThreads(n * spatial) },
+      { WG: reductionThreads(n * spatial), HAS_RESIDUAL: plan.residual, RELU: plan.relu },
     );
   }
   return { out, mean, rstd };
@@ -211,34 +229,53 @@ export function batchNormApply(
 }
 
 /**
- * Training-mode batch norm backward: x, dy (n, channels, spatial), gamma, batch mean and rstd
- * (channels) -> dx (n, channels, spatial), dgamma and dbeta (channels). One dispatch.
+ * Training-mode batch norm backward, through the fused ReLU when plan.relu: x, dy, out
+ * (n, channels, spatial), gamma, batch mean and rstd (channels) -> dx (n, channels, spatial),
+ * dgamma and dbeta (channels), and the residual's gradient when plan.residual and plan.relu.
+ * One dispatch.
  */
 export function batchNormBackward(
   ctx: GpuContext,
-  x: Storage,
-  gamma: Storage,
-  dy: Storage,
-  mean: Storage,
-  rstd: Storage,
-  n: number,
-  channels: number,
-  spatial: number,
-): NormGrads {
-  const dx = ctx.alloc(n * channels * spatial);
+  args: BatchNormBackwardArgs,
+  plan: BatchNormPlan,
+): BatchNormGrads {
+  const { n, channels, spatial } = plan;
+  const size = n * channels * spatial;
+  const dx = ctx.alloc(size);
+  const writeDz = plan.residual && plan.relu;
   if (n * spatial === 0 || channels === 0) {
-    return { dx, dgamma: zeros(ctx, channels), dbeta: zeros(ctx, channels) };
+    return {
+      dx,
+      dgamma: zeros(ctx, channels),
+      dbeta: zeros(ctx, channels),
+      dresidual: writeDz ? ctx.alloc(size) : null,
+    };
   }
   const dgamma = ctx.alloc(channels);
   const dbeta = ctx.alloc(channels);
+  // A writable slot may not alias another binding: without dz a 1-element placeholder fills it.
+  const dz = ctx.alloc(writeDz ? size : 1, 'batchnorm.dz');
   ctx.rt.dispatch(
     batchNormBackwardKernel,
-    [buf(x), buf(gamma), buf(dy), buf(mean), buf(rstd), dx.buffer, dgamma.buffer, dbeta.buffer],
+    [
+      buf(args.x),
+      buf(args.gamma),
+      buf(args.dy),
+      buf(args.mean),
+      buf(args.rstd),
+      buf(plan.relu ? args.out : args.x),
+      dx.buffer,
+      dgamma.buffer,
+      dbeta.buffer,
+      dz.buffer,
+    ],
     { n, channels, spatial },
     grid1d(channels),
-    { WG: reductionThreads(n * spatial) },
+    { WG: reductionThreads(n * spatial), RELU: plan.relu, WRITE_DZ: writeDz },
   );
-  return { dx, dgamma, dbeta };
+  // Safe to recycle at once: the shader never touches it, and later dispatches are ordered after.
+  if (!writeDz) ctx.rt.pool.release(dz.buffer);
+  return { dx, dgamma, dbeta, dresidual: writeDz ? dz : null };
 }
 
 // Gradients of parameters that saw no data are zero, not whatever the pool buffer held.

@@ -4,6 +4,7 @@ import { ceilDiv, defineKernel, grid1d } from '../kernel';
 import type { GpuRuntime } from '../runtime';
 import { fill } from './elementwise';
 import { quadsOf } from './sparse-transpose';
+import type { BufferRef } from '../storage';
 
 export const sddmmKernel = defineKernel({
   name: 'sddmm_csr',
@@ -23,11 +24,11 @@ export const sddmmKernel = defineKernel({
  */
 export function sddmm(
   rt: GpuRuntime,
-  colIdx: GPUBuffer,
-  flat: GPUBuffer,
-  dyT: GPUBuffer,
-  xT: GPUBuffer,
-  dw: GPUBuffer,
+  colIdx: BufferRef,
+  flat: BufferRef,
+  dyT: BufferRef,
+  xT: BufferRef,
+  dw: BufferRef,
   rows: number,
   cols: number,
   nnz: number,

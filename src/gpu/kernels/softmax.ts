@@ -5,6 +5,8 @@ import softmaxSource from '../../../shaders/softmax.wgsl?raw';
 import softmaxBackwardSource from '../../../shaders/softmax-backward.wgsl?raw';
 import crossEntropySource from '../../../shaders/cross-entropy.wgsl?raw';
 import crossEntropyBackwardSource from '../../../shaders/cross-entropy-backward.wgsl?raw';
+import libRowSoftmax from '../../../shaders/lib-row-softmax.wgsl?raw';
+import libWorkgroupReduce from '../../../shaders/lib-workgroup-reduce.wgsl?raw';
 import type { Storage } from '../../tensor/backend';
 import type { GpuContext } from '../context';
 import { defineKernel, grid1d, reductionThreads } from '../kernel';
@@ -17,7 +19,7 @@ const rowParams = [
 
 export const softmaxForwardKernel = defineKernel({
   name: 'softmax_forward',
-  source: softmaxSource,
+  source: libWorkgroupReduce + libRowSoftmax + softmaxSource,
   entryPoint: 'softmax_forward',
   bindings: ['read', 'write'],
   params: rowParams,
@@ -25,7 +27,7 @@ export const softmaxForwardKernel = defineKernel({
 
 export const softmaxBackwardKernel = defineKernel({
   name: 'softmax_backward',
-  source: softmaxBackwardSource,
+  source: libWorkgroupReduce + softmaxBackwardSource,
   entryPoint: 'softmax_backward',
   bindings: ['read', 'read', 'write'],
   params: rowParams,
@@ -33,7 +35,7 @@ export const softmaxBackwardKernel = defineKernel({
 
 export const crossEntropyForwardKernel = defineKernel({
   name: 'cross_entropy_forward',
-  source: crossEntropySource,
+  source: libWorkgroupReduce + libRowSoftmax + crossEntropySource,
   entryPoint: 'cross_entropy_forward',
   bindings: ['read', 'read', 'write'],
   params: rowParams,
@@ -41,7 +43,7 @@ export const crossEntropyForwardKernel = defineKernel({
 
 export const crossEntropyBackwardKernel = defineKernel({
   name: 'cross_entropy_backward',
-  source: crossEntropyBackwardSource,
+  source: libWorkgroupReduce + libRowSoftmax + crossEntropyBackwardSource,
   entryPoint: 'cross_entropy_backward',
   bindings: ['read', 'read', 'read', 'write'],
   params: rowParams,

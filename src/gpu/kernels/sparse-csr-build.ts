@@ -2,6 +2,7 @@
 import source from '../../../shaders/sparse-csr-build.wgsl?raw';
 import { ceilDiv, defineKernel, grid1d, type Kernel } from '../kernel';
 import type { GpuRuntime } from '../runtime';
+import type { BufferRef } from '../storage';
 
 const params = [
   ['rows', 'u32'],
@@ -25,9 +26,9 @@ export const csrScatterRowsKernel = entry('csr_scatter_rows');
 
 /** Buffers of one orientation: rowPtr (rows + 1), colIdx (nnz), flat (nnz), all u32. */
 export interface CsrIndexBuffers {
-  rowPtr: GPUBuffer;
-  colIdx: GPUBuffer;
-  flat: GPUBuffer;
+  rowPtr: BufferRef;
+  colIdx: BufferRef;
+  flat: BufferRef;
 }
 
 /**
@@ -36,7 +37,7 @@ export interface CsrIndexBuffers {
  */
 export function csrBuildIndex(
   rt: GpuRuntime,
-  mask: GPUBuffer,
+  mask: BufferRef,
   out: CsrIndexBuffers,
   rows: number,
   cols: number,

@@ -2,6 +2,7 @@
 import source from '../../../shaders/sparse-csr-values.wgsl?raw';
 import { ceilDiv, defineKernel, grid1d } from '../kernel';
 import type { GpuRuntime } from '../runtime';
+import type { BufferRef } from '../storage';
 
 export const csrGatherValuesKernel = defineKernel({
   name: 'csr_gather_values',
@@ -14,9 +15,9 @@ export const csrGatherValuesKernel = defineKernel({
 /** values[s] = w[flat[s]] for s < nnz. */
 export function csrGatherValues(
   rt: GpuRuntime,
-  flat: GPUBuffer,
-  w: GPUBuffer,
-  values: GPUBuffer,
+  flat: BufferRef,
+  w: BufferRef,
+  values: BufferRef,
   nnz: number,
 ): void {
   rt.dispatch(csrGatherValuesKernel, [flat, w, values], { nnz }, grid1d(ceilDiv(nnz, 256)));

@@ -3,6 +3,7 @@ import source from '../../../shaders/sparse-matmul-csr.wgsl?raw';
 import { defineKernel, grid1d } from '../kernel';
 import type { GpuRuntime } from '../runtime';
 import { quadsOf } from './sparse-transpose';
+import type { BufferRef } from '../storage';
 
 /** Threads per workgroup and batch quads per thread: the kernel's two override constants. */
 export interface CsrMatmulShape {
@@ -43,11 +44,11 @@ export const csrMatmulRowsKernel = defineKernel({
  */
 export function csrMatmulRows(
   rt: GpuRuntime,
-  rowPtr: GPUBuffer,
-  colIdx: GPUBuffer,
-  values: GPUBuffer,
-  inT: GPUBuffer,
-  out: GPUBuffer,
+  rowPtr: BufferRef,
+  colIdx: BufferRef,
+  values: BufferRef,
+  inT: BufferRef,
+  out: BufferRef,
   rows: number,
   batch: number,
   shape: CsrMatmulShape = SOFTWARE_CSR_MATMUL,

@@ -3,6 +3,7 @@ import source from '../../../shaders/sparse-transpose.wgsl?raw';
 import type { GpuContext } from '../context';
 import { ceilDiv, defineKernel, grid1d } from '../kernel';
 import type { GpuStorage } from '../storage';
+import type { BufferRef } from '../storage';
 
 export const transposePad4Kernel = defineKernel({
   name: 'transpose_pad4',
@@ -22,7 +23,7 @@ export const quadsOf = (rows: number): number => ceilDiv(rows, 4);
 /** in (rows, cols) -> (cols, 4 * quads) with zero padding: a fresh buffer the caller releases. */
 export function transposePad4(
   ctx: GpuContext,
-  inp: GPUBuffer,
+  inp: BufferRef,
   rows: number,
   cols: number,
 ): GpuStorage {

@@ -2,7 +2,7 @@
 // the result is a 1-element scale tensor that the optimiser multiplies into every gradient
 // (SgdParams / AdamWParams gradScaleBuffer), so a clipped step needs no readback.
 import { SiftError } from '../../common/errors';
-import type { Storage } from '../../tensor/backend';
+import type { Backend, Storage } from '../../tensor/backend';
 import { Tensor } from '../../tensor/tensor';
 
 export interface ClipResult {
@@ -14,18 +14,43 @@ export interface ClipResult {
 
 /** The clipping factor for the gradients of `params` (those without .grad are skipped). */
 export function clipGradNorm(params: readonly Tensor[], maxNorm: number): ClipResult {
+  if (params.length === 0) throw new SiftError('INVALID_ARGUMENT', 'clipGradNorm: no parameters');
+  return clipGradients(
+    params.flatMap((p) => (p.grad ? [p.grad] : [])),
+    maxNorm,
+    params[0].backend,
+  );
+}
+
+/**
+ * The clipping factor for the global norm of `grads`: each parameter's gradient, or an
+ * optimiser's one flat gradient arena (Optimizer.gradients(): two reductions in all instead of
+ * three per parameter).
+ */
+export function clipGradients(
+  grads: readonly Tensor[],
+  maxNorm: number,
+  be: Backend | undefined = grads[0]?.backend,
+): ClipResult {
   if (!(maxNorm > 0))
     throw new SiftError('INVALID_ARGUMENT', `clipGradNorm: maxNorm ${maxNorm} must be > 0`);
-  if (params.length === 0) throw new SiftError('INVALID_ARGUMENT', 'clipGradNorm: no parameters');
-  const grads = params.flatMap((p) => (p.grad ? [p.grad] : []));
-  const be = params[0].backend;
-  const sumSq: Storage = be.zeros(1);
-  for (const g of grads) {
+  if (!be) throw new SiftError('INVALID_ARGUMENT', 'clipGradNorm: no gradients');
+  const sumOfSquares = (g: Tensor): Storage => {
     const squares = be.unary('square', g.storage);
-    const partial = be.reduce('sum', squares, 1, g.size, 1);
+    const sum = be.reduce('sum', squares, 1, g.size, 1);
     be.release(squares);
-    be.addInPlace(sumSq, partial);
-    be.release(partial);
+    return sum;
+  };
+  let sumSq: Storage;
+  if (grads.length === 1) {
+    sumSq = sumOfSquares(grads[0]);
+  } else {
+    sumSq = be.zeros(1);
+    for (const g of grads) {
+      const partial = sumOfSquares(g);
+      be.addInPlace(sumSq, partial);
+      be.release(partial);
+    }
   }
   const norm = be.unary('sqrt', sumSq);
   be.release(sumSq);

@@ -1,19 +1,28 @@
 // Stochastic gradient descent with momentum, PyTorch torch.optim.SGD (dampening 0): one in-place
-// sgdStep primitive per parameter, state kept on the device across steps.
+// sgdStep over arenas holding every parameter, gradient and momentum buffer (param-arena.ts), so a
+// step is one dispatch (one per parameter in a step where some parameter has no gradient, which
+// PyTorch skips); state kept on the device across steps.
 import { SiftError } from '../../common/errors';
-import { keep } from '../../tensor/scope';
+import type { Storage } from '../../tensor/backend';
 import { zeroGrad } from '../../tensor/tape';
-import { type Tensor, zeros } from '../../tensor/tensor';
+import type { Tensor } from '../../tensor/tensor';
+import { ParamArenas } from './param-arena';
 
 /** What the trainer needs from any optimiser. */
 export interface Optimizer {
   /** Base learning rate, used when step() is given none (a schedule passes its own). */
   lr: number;
   /**
-   * Update every parameter that has a .grad, in place, with no readback. `gradScale` is an optional
-   * 1-element tensor multiplying every gradient on the device (from clipGradNorm).
+   * Update every parameter in place, with no readback. `gradScale` is an optional 1-element
+   * tensor multiplying every gradient on the device (from clipGradNorm); `masks` are SIFT's 0/1
+   * masks by parameter, applied in the same pass (gradient before, weight and state after).
    */
-  step(lr?: number, gradScale?: Tensor | null): void;
+  step(lr?: number, gradScale?: Tensor | null, masks?: ReadonlyMap<Tensor, Storage>): void;
+  /**
+   * This step's gradients for a global norm (clipGradients): one flat tensor when every
+   * parameter has a gradient, else each parameter's.
+   */
+  gradients(): Tensor[];
   /** Release and clear the parameters' gradients. */
   zeroGrad(): void;
   /** Optimiser state by PyTorch's names (`<i>.momentum_buffer`, `<i>.exp_avg`, ...), for checkpoints. */
@@ -55,7 +64,9 @@ export class SGD implements Optimizer {
   lr: number;
   readonly momentum: number;
   readonly nesterov: boolean;
-  private readonly entries: { param: Tensor; weightDecay: number; buffer: Tensor | null }[];
+  private readonly params: Tensor[];
+  private readonly arenas: ParamArenas;
+  private readonly buffers: { whole: Storage; byParam: Map<Tensor, Tensor> } | null;
 
   constructor(params: readonly Tensor[] | readonly ParamGroup[], options: SgdOptions) {
     const { lr, momentum = 0, weightDecay = 0, nesterov = false } = options;
@@ -65,48 +76,67 @@ export class SGD implements Optimizer {
     this.lr = lr;
     this.momentum = momentum;
     this.nesterov = nesterov;
+    const entries = resolveGroups(params, weightDecay);
+    this.params = entries.map((e) => e.param);
+    this.arenas = new ParamArenas(entries);
     // Buffers start at zero, so the first update sets buf = g exactly as PyTorch's first step does;
     // they are allocated up front so memory does not grow after step 1.
-    this.entries = resolveGroups(params, weightDecay).map(({ param, weightDecay: wd }) => ({
-      param,
-      weightDecay: wd,
-      buffer:
-        momentum > 0
-          ? keep(zeros(param.backend, param.shape, { name: `${param.name}.momentum_buffer` }))
-          : null,
-    }));
+    this.buffers = momentum > 0 ? this.arenas.addState('momentum_buffer') : null;
   }
 
-  step(lr = this.lr, gradScale: Tensor | null = null): void {
-    for (const { param, weightDecay, buffer } of this.entries) {
-      if (!param.grad) continue;
-      param.backend.sgdStep(param.storage, param.grad.storage, buffer?.storage ?? null, {
-        lr,
-        momentum: this.momentum,
-        weightDecay,
-        nesterov: this.nesterov,
-        gradScale: 1,
-        gradScaleBuffer: gradScale?.storage,
+  step(lr = this.lr, gradScale: Tensor | null = null, masks?: ReadonlyMap<Tensor, Storage>): void {
+    const { arenas } = this;
+    const common = {
+      lr,
+      momentum: this.momentum,
+      nesterov: this.nesterov,
+      gradScale: 1,
+      gradScaleBuffer: gradScale?.storage,
+    };
+    const everyGrad = arenas.gatherGrads();
+    const mask = arenas.maskArena(masks);
+    if (everyGrad) {
+      arenas.backend.sgdStep(arenas.wholeParams, arenas.wholeGrads, this.buffers?.whole ?? null, {
+        ...common,
+        weightDecay: 0,
+        decayRanges: arenas.decayRanges,
+        ...(mask ? { mask } : {}),
+      });
+      return;
+    }
+    for (const p of arenas.withGrads()) {
+      arenas.backend.sgdStep(p.param.storage, p.grad, p.states[0] ?? null, {
+        ...common,
+        weightDecay: p.weightDecay,
+        ...(p.mask ? { mask: p.mask } : {}),
       });
     }
   }
 
+  gradients(): Tensor[] {
+    return this.arenas.gradients();
+  }
+
   zeroGrad(): void {
-    zeroGrad(this.entries.map((e) => e.param));
+    zeroGrad(this.params);
   }
 
   namedState(): [string, Tensor][] {
-    return this.entries.flatMap((e, i): [string, Tensor][] =>
-      e.buffer ? [[`${i}.momentum_buffer`, e.buffer]] : [],
-    );
+    const buffers = this.buffers;
+    if (!buffers) return [];
+    return this.params.map((p, i): [string, Tensor] => [
+      `${i}.momentum_buffer`,
+      buffers.byParam.get(p)!,
+    ]);
   }
 
   stateOf(param: Tensor): Tensor[] {
-    const buffer = this.entries.find((e) => e.param === param)?.buffer;
+    const buffer = this.buffers?.byParam.get(param);
     return buffer ? [buffer] : [];
   }
 
   dispose(): void {
-    for (const e of this.entries) e.buffer?.dispose();
+    for (const t of this.buffers?.byParam.values() ?? []) t.dispose();
+    this.arenas.dispose();
   }
 }
