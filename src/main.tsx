@@ -3,6 +3,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { bindActions, connectGpu, loadStoredWeights, syncSetupWithUrl } from './store/actions';
 import { appStore } from './store/store';
+import { bindSweeps } from './store/sweep-actions';
+import { sweepStore } from './store/sweep-store';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import { App } from './ui/App';
 import { createWorkerClient } from './worker/client';
@@ -11,6 +13,7 @@ bindActions({ store: appStore, connect: createWorkerClient });
 syncSetupWithUrl(window);
 connectGpu();
 void loadStoredWeights();
+void bindSweeps({ app: appStore, sweeps: sweepStore, url: window.location.hash });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -89,7 +89,7 @@ export function send(msg: ToWorker, transfer: Transferable[] = []): void {
   worker.send(msg, transfer);
 }
 
-function downloadBlob(name: string, blob: Blob): void {
+export function downloadBlob(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

@@ -14,6 +14,7 @@ export {
   pauseRun,
   pumpQueue,
   queueAllTransforms,
+  queueRun,
   renameRun,
   resumeFromCheckpoint,
   resumeRun,
@@ -26,6 +27,7 @@ export {
   selectRun,
   setHeatmapLayer,
   setLogFlopsAxis,
+  setMetricXAxis,
   toggleRunHidden,
 } from './view-actions';
 export { dismissSoftwareNotice, restoreGpuSizedSetup } from './software-adapter';

@@ -102,6 +102,7 @@ function optimizerKind(config: RunConfig): OptimizerKind {
 function transformSummary(report: FlopsReport): string {
   const sparse = report.layers.filter((l) => l.isSparsified);
   const s = report.sparsity;
+  const body = Number(report.bodySparsity.toFixed(4));
   const range = (values: number[]) => {
     const lo = Math.min(...values);
     const hi = Math.max(...values);
@@ -118,15 +119,15 @@ function transformSummary(report: FlopsReport): string {
         : 'Sparse Wide.';
     case 'sparse-parallel': {
       const branches = sparse.map((l) => l.branches ?? 1);
-      return `${range(branches)} parallel sparse branches per layer, each at sparsity ${s}.`;
+      return `${range(branches)} parallel sparse branches per layer, each at sparsity ${body}.`;
     }
     case 'sparse-factorized': {
       const ranks = sparse.map((l) => l.rank ?? 0);
-      return `Each layer → V·ReLU(norm(U x)), inner width d = ${range(ranks)}, U and V at sparsity ${s}.`;
+      return `Each layer → V·ReLU(norm(U x)), inner width d = ${range(ranks)}, U and V at sparsity ${body}.`;
     }
     case 'sparse-doped': {
       const ranks = sparse.map((l) => l.rank ?? 0);
-      return `Each layer → dense rank-${range(ranks)} U·V plus the full layer at sparsity ${s}.`;
+      return `Each layer → dense rank-${range(ranks)} U·V plus the full layer at sparsity ${body}.`;
     }
   }
 }
@@ -144,6 +145,11 @@ export function planReadout(config: RunConfig): ReadoutResult {
     if (report.transform === 'sparse-wide' && report.bodySparsity !== report.sparsity) {
       notes.push(
         `The wider dense stem and head cost extra, so the body runs at sparsity ${Number(report.bodySparsity.toFixed(4))} instead of ${report.sparsity} to stay iso-FLOP.`,
+      );
+    }
+    if (report.transform === 'sparse-parallel' && report.bodySparsity !== report.sparsity) {
+      notes.push(
+        `1/(1 − s) is not a whole number of branches here, so each branch runs at sparsity ${Number(report.bodySparsity.toFixed(4))} instead of ${report.sparsity} to stay iso-FLOP.`,
       );
     }
     const outsideRatio = report.outsideBudget.forwardMacs / report.outsideBudget.denseForwardMacs;

@@ -53,6 +53,14 @@ export function queueAllTransforms(): void {
   pumpQueue();
 }
 
+/** Queue a run with `config` under `name` (a sweep's runs come through here); returns its id. */
+export function queueRun(config: RunConfig, name?: string): string {
+  const run = newRun(config, name === undefined ? {} : { name });
+  set((s) => ({ runs: addRun(s.runs, run) }));
+  pumpQueue();
+  return run.id;
+}
+
 /** Start the next queued run if the GPU is free. */
 export function pumpQueue(): void {
   const next = nextQueued(get().runs);

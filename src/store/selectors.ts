@@ -6,6 +6,7 @@ import type { AppState } from './app-store';
 import { defaultWeightsBudgetBytes } from './weight-store';
 import { planReadout, presetFamily, type ModelFamily, type ReadoutResult } from './planner';
 import { activeRun, finalOrLatest, isActive, type Run } from './runs-slice';
+import type { MetricXAxis } from './ui-slice';
 
 /** Cache the last result per argument tuple (compared by reference). */
 function memo<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
@@ -161,6 +162,7 @@ export const selectChartFamily = (s: AppState): ModelFamily => {
 };
 
 export interface FlopsPoint {
+  /** Training FLOPs, executed FLOPs or wall seconds, as ui.metricXAxis says. */
   flops: number;
   value: number;
 }
@@ -171,6 +173,7 @@ const metricSeries = memo(
     hidden: string[],
     family: ModelFamily,
     logAxis: boolean,
+    xAxis: MetricXAxis,
   ): Series<FlopsPoint>[] =>
     visibleRuns(runs, hidden)
       .filter((run) => presetFamily(run.config.model) === family)
@@ -180,7 +183,10 @@ const metricSeries = memo(
         color: runColors[runs.order.indexOf(run.id) % runColors.length],
         points: thinPoints(
           run.points
-            .map((p) => ({ flops: p.trainingFlops, value: metricValue(family, p) }))
+            .map((p) => ({
+              flops: xAxis === 'wallSeconds' ? p.wallMs / 1000 : p[xAxis],
+              value: metricValue(family, p),
+            }))
             .filter(
               (p): p is FlopsPoint =>
                 p.value !== undefined && Number.isFinite(p.value) && (!logAxis || p.flops > 0),
@@ -190,7 +196,13 @@ const metricSeries = memo(
       .filter((series) => series.points.length > 0),
 );
 export const selectMetricSeries = (s: AppState) =>
-  metricSeries(s.runs, s.ui.hiddenRunIds, selectChartFamily(s), s.ui.logFlopsAxis);
+  metricSeries(
+    s.runs,
+    s.ui.hiddenRunIds,
+    selectChartFamily(s),
+    s.ui.logFlopsAxis,
+    s.ui.metricXAxis,
+  );
 
 /** The run the detail charts (density, heatmap) show: the selection, else the live run, else the newest. */
 export const selectFocusRun = (s: AppState): Run | undefined => {

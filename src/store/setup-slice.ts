@@ -29,6 +29,9 @@ export function initialSetup(config: RunConfig = defaultRunConfig): SetupSlice {
 }
 
 /** The URL hash body (no '#') for a setup: every key marked `url`, in table order. */
+/** The URL key that carries a sweep's lists beside the setup (store/sweep-url.ts). */
+export const SWEEP_URL_KEY = 'sweep';
+
 export function setupToUrl(config: RunConfig): string {
   const params = new URLSearchParams();
   for (const key of setupKeys) {
@@ -52,6 +55,7 @@ export function setupFromUrl(text: string): UrlSetup {
   const keys: SetupKey[] = [];
   let namedDataset = false;
   for (const [key, raw] of params) {
+    if (key === SWEEP_URL_KEY) continue; // the sweep form's, read by sweep-url.ts
     if (!isSetupKey(key) || !setupSchema[key].url) {
       notes.push(`The link's setting '${key}' is not known; it was ignored.`);
       continue;

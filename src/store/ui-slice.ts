@@ -36,6 +36,8 @@ export interface ImportedCheckpoint {
 export type Banner =
   { kind: 'device-lost'; message: string; runId?: string } | { kind: 'error'; message: string };
 
+export type MetricXAxis = 'trainingFlops' | 'executedFlops' | 'wallSeconds';
+
 export type SaveStatus = 'idle' | 'saving' | 'saved' | 'failed';
 
 export interface UiSlice {
@@ -44,6 +46,8 @@ export interface UiSlice {
   /** Runs hidden from the charts (kept in the table). */
   hiddenRunIds: string[];
   logFlopsAxis: boolean;
+  /** What the metric chart's x-axis measures (issue 11: a user with a GPU pays in time). */
+  metricXAxis: MetricXAxis;
   heatmapLayer?: string;
   /** Latest heatmap per run, and the one before it for the same layer (to mark regrowth). */
   heatmaps: Record<string, { current: MaskHeatmap; previous?: MaskHeatmap }>;
@@ -69,6 +73,7 @@ export function initialUi(gpu: GpuStatus): UiSlice {
     gpu,
     hiddenRunIds: [],
     logFlopsAxis: true,
+    metricXAxis: 'trainingFlops',
     heatmaps: {},
     runNotices: {},
     storedWeights: {},

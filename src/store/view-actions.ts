@@ -1,6 +1,7 @@
 // What the user looks at: the focus run, hidden runs, chart options, the heatmap, notices.
 import { get, send, setUi } from './action-context';
 import { selectFocusRun } from './selectors';
+import type { UiSlice } from './ui-slice';
 
 export function selectRun(id: string | undefined): void {
   setUi(() => ({ selectedRunId: id }));
@@ -18,6 +19,10 @@ export function toggleRunHidden(id: string): void {
 
 export function setLogFlopsAxis(on: boolean): void {
   setUi(() => ({ logFlopsAxis: on }));
+}
+
+export function setMetricXAxis(axis: UiSlice['metricXAxis']): void {
+  setUi(() => ({ metricXAxis: axis }));
 }
 
 export function setHeatmapLayer(layer: string): void {

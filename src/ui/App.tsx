@@ -17,6 +17,7 @@ import { GpuStatus, SaveIndicator } from './feedback/GpuStatus';
 import { NoWebGpu } from './feedback/NoWebGpu';
 import { CompareTable } from './runs/CompareTable';
 import { RunBar } from './runs/RunBar';
+import { SweepPanel } from './sweep/SweepPanel';
 import { useApp } from '../store/store';
 import './styles/app.css';
 
@@ -82,6 +83,9 @@ export function App() {
           </div>
           <ErrorBoundary label="runs table">
             <CompareTable />
+          </ErrorBoundary>
+          <ErrorBoundary label="sweep">
+            <SweepPanel />
           </ErrorBoundary>
         </main>
       </div>

@@ -8,6 +8,8 @@ import { SiftError } from '../../common/errors';
 import { countModel } from '../../flops/count';
 import {
   isWeightLayer,
+  weightLayers,
+  weightNumel,
   type LayerSpec,
   type ModelSpec,
   type NormLayer,
@@ -35,7 +37,7 @@ export interface ModelPlan {
   transform: TransformName;
   /** The sparsity asked for. */
   sparsity: Sparsity;
-  /** The sparsity the sparse layers get: equal to `sparsity` except after Sparse Wide's re-solve. */
+  /** The sparsity the sparse layers run at after each family's re-solve (point 14). */
   bodySparsity: Sparsity;
   /** The untransformed model. */
   base: ModelSpec;
@@ -81,6 +83,17 @@ function denseState(layer: WeightLayer): string {
 
 function flopRatio(base: ModelSpec, model: ModelSpec): number {
   return countModel(model).budget.forwardMacs / countModel(base).budget.denseEquivalentMacs;
+}
+
+function effectiveSparsity(model: ModelSpec, asked: Sparsity): Sparsity {
+  let kept = 0;
+  let total = 0;
+  for (const l of weightLayers(model).filter((w) => w.isSparsified)) {
+    kept += l.density * weightNumel(l);
+    total += weightNumel(l);
+  }
+  const effective = total === 0 ? asked : 1 - kept / total;
+  return (Math.abs(effective - asked) < 1e-12 ? asked : effective) as Sparsity;
 }
 
 function planWide(base: ModelSpec, sparsity: Sparsity): ModelPlan {
@@ -148,7 +161,7 @@ export function plan(spec: ModelSpec, transform: TransformName, sparsity: Sparsi
   return {
     transform,
     sparsity,
-    bodySparsity: sparsity,
+    bodySparsity: effectiveSparsity(model, sparsity),
     base: spec,
     model,
     layers,

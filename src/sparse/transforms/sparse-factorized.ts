@@ -1,11 +1,12 @@
 // Sparse Factorized (docs/sift-method.md): y = V act(norm(U x)), U: D_in -> d and V: d -> D_out,
-// both sparse at s, with d = D_in D_out / ((D_in + D_out)(1 - s)) rounded up. In a conv net U is a
-// k x k conv C_in -> d with the original stride and padding (D_in = k k C_in) and V a 1x1 conv d ->
-// C_out.
+// both sparse, with d = D_in D_out / ((D_in + D_out)(1 - s)) rounded up and U, V then at the
+// density that makes the pair cost exactly the dense layer (iso-flop.ts factorizedDensity). In a
+// conv net U is a k x k conv C_in -> d with the original stride and padding (D_in = k k C_in) and
+// V a 1x1 conv d -> C_out.
 import type { WeightLayer } from '../../spec/model-spec';
-import { densityOf, type Sparsity } from '../../spec/sparsity';
+import type { Sparsity } from '../../spec/sparsity';
 import { matmulDims } from '../../spec/model-spec';
-import { factorizedRank } from './iso-flop';
+import { factorizedDensity, factorizedRank } from './iso-flop';
 import {
   describeShape,
   formatDensity,
@@ -21,7 +22,7 @@ export function sparseFactorizedLayer(layer: WeightLayer, sparsity: Sparsity): L
   if (sparsity === 0) return { layers: [layer], summary: `${describeShape(layer)}, dense` };
   const { dIn, dOut } = matmulDims(layer);
   const rank = factorizedRank(dIn, dOut, sparsity);
-  const density = densityOf(sparsity);
+  const density = factorizedDensity(dIn, dOut, rank);
   const u = withOutputWidth(layer, rank, {
     name: `${layer.name}.u`,
     density,

@@ -8,36 +8,56 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { setLogFlopsAxis } from '../../store/actions';
+import { setLogFlopsAxis, setMetricXAxis } from '../../store/actions';
 import { metricFor, selectChartFamily, selectMetricSeries } from '../../store/selectors';
 import { useApp } from '../../store/store';
-import { flopsTick, formatFlops, formatNumber } from '../format';
+import type { MetricXAxis } from '../../store/ui-slice';
+import { Segmented } from '../controls/Field';
+import { flopsTick, formatDuration, formatFlops, formatNumber } from '../format';
 import { axisProps, ChartCard, ChartEmpty, tooltipProps } from './ChartCard';
+
+const X_AXES: { value: MetricXAxis; label: string }[] = [
+  { value: 'trainingFlops', label: 'training FLOPs' },
+  { value: 'executedFlops', label: 'executed FLOPs' },
+  { value: 'wallSeconds', label: 'wall time' },
+];
 
 export function MetricVsFlopsChart() {
   const series = useApp(selectMetricSeries);
   const family = useApp(selectChartFamily);
   const logAxis = useApp((s) => s.ui.logFlopsAxis);
+  const xAxis = useApp((s) => s.ui.metricXAxis);
+  const xLabel = X_AXES.find((a) => a.value === xAxis)?.label ?? xAxis;
+  const formatX = (v: number) => (xAxis === 'wallSeconds' ? formatDuration(v) : formatFlops(v));
   const metric = metricFor(family);
   return (
     <ChartCard
-      title={`${metric.label} vs training FLOPs`}
+      title={`${metric.label} vs ${xLabel}`}
       subtitle={
         metric.higherIsBetter
-          ? 'higher is better; theoretical FLOPs'
-          : 'lower is better; theoretical FLOPs'
+          ? `higher is better; ${xAxis === 'trainingFlops' ? 'theoretical FLOPs' : xLabel}`
+          : `lower is better; ${xAxis === 'trainingFlops' ? 'theoretical FLOPs' : xLabel}`
       }
       testId="metric-chart"
       aside={
-        <label className="toggle">
-          <input
-            type="checkbox"
-            checked={logAxis}
-            data-testid="log-axis"
-            onChange={(e) => setLogFlopsAxis(e.target.checked)}
+        <div className="chart-aside">
+          <Segmented
+            label="x-axis"
+            value={xAxis}
+            options={X_AXES}
+            onChange={setMetricXAxis}
+            testId="metric-x-axis"
           />
-          log FLOPs
-        </label>
+          <label className="toggle">
+            <input
+              type="checkbox"
+              checked={logAxis}
+              data-testid="log-axis"
+              onChange={(e) => setLogFlopsAxis(e.target.checked)}
+            />
+            log scale
+          </label>
+        </div>
       }
     >
       {series.length === 0 ? (
@@ -54,7 +74,7 @@ export function MetricVsFlopsChart() {
               scale={logAxis ? 'log' : 'linear'}
               domain={['auto', 'auto']}
               allowDuplicatedCategory={false}
-              tickFormatter={flopsTick}
+              tickFormatter={xAxis === 'wallSeconds' ? (v: number) => formatDuration(v) : flopsTick}
               {...axisProps}
             />
             <YAxis
@@ -67,7 +87,7 @@ export function MetricVsFlopsChart() {
             />
             <Tooltip
               {...tooltipProps}
-              labelFormatter={(flops) => `${formatFlops(Number(flops))}`}
+              labelFormatter={(x) => formatX(Number(x))}
               formatter={(v) => `${formatNumber(Number(v), 4)} ${metric.unit}`}
             />
             {series.map((s) => (
