@@ -20,6 +20,9 @@ import type {
   Storage,
   StridedView,
   UnaryOp,
+  BatchNormApplyArgs,
+  BatchNormShape,
+  LayerNormBackwardArgs,
 } from '../tensor/backend';
 import { makeContext, type GpuContext } from './context';
 import * as conv from './kernels/conv';
@@ -208,33 +211,16 @@ export class WebGpuBackend implements Backend {
     return norm.layerNorm(this.ctx, x, gamma, beta, rows, cols, eps);
   }
 
-  layerNormBackward(
-    x: Storage,
-    gamma: Storage,
-    dy: Storage,
-    mean: Storage,
-    rstd: Storage,
-    rows: number,
-    cols: number,
-  ): NormGrads {
-    return norm.layerNormBackward(this.ctx, x, gamma, dy, mean, rstd, rows, cols);
+  layerNormBackward(args: LayerNormBackwardArgs, rows: number, cols: number): NormGrads {
+    return norm.layerNormBackward(this.ctx, args, rows, cols);
   }
 
   batchNormTrain(args: BatchNormTrainArgs, plan: BatchNormPlan): NormStats {
     return norm.batchNormTrain(this.ctx, args, plan);
   }
 
-  batchNormApply(
-    x: Storage,
-    gamma: Storage,
-    beta: Storage,
-    mean: Storage,
-    rstd: Storage,
-    n: number,
-    channels: number,
-    spatial: number,
-  ): Storage {
-    return norm.batchNormApply(this.ctx, x, gamma, beta, mean, rstd, n, channels, spatial);
+  batchNormApply(args: BatchNormApplyArgs, shape: BatchNormShape): Storage {
+    return norm.batchNormApply(this.ctx, args, shape);
   }
 
   batchNormBackward(args: BatchNormBackwardArgs, plan: BatchNormPlan): BatchNormGrads {

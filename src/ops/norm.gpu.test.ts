@@ -71,7 +71,7 @@ describe('layer norm kernels vs CPU reference', () => {
       // Both backends get the CPU statistics, so the check isolates the backward kernels.
       const dy = randomValues(n, cols + 3);
       const bwd = await onBoth([x, gamma, dy, mean, rstd], (b, [xs, g, d, m, r]) => {
-        const grads = b.layerNormBackward(xs, g, d, m, r, rows, cols);
+        const grads = b.layerNormBackward({ x: xs, gamma: g, dy: d, mean: m, rstd: r }, rows, cols);
         return [grads.dx, grads.dgamma, grads.dbeta];
       });
       expectClose(bwd.got[0], bwd.want[0], { atol: 1e-5, rtol: 1e-4, label: 'layerNorm dx' });
@@ -134,7 +134,10 @@ describe('batch norm kernels vs CPU reference', () => {
         expectClose(fwd.got[4], fwd.want[4], { atol: 1e-6, rtol: 1e-4, label: 'running var' });
 
         const applied = await onBoth([x, gamma, beta, mean, rstd], (b, [xs, g, bt, m, r]) => [
-          b.batchNormApply(xs, g, bt, m, r, n, channels, spatial),
+          b.batchNormApply(
+            { x: xs, gamma: g, beta: bt, mean: m, rstd: r },
+            { n, channels, spatial },
+          ),
         ]);
         if (!fused.relu) {
           expectClose(applied.got[0], applied.want[0], { ...normTol, label: 'batchNormApply' });

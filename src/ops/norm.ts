@@ -40,11 +40,7 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
   const rstd = new Tensor(b, stats.rstd, [rows]);
   const out = record(new Tensor(b, stats.out, x.shape), 'layerNorm', [x, gamma, beta], (g) => {
     const grads = b.layerNormBackward(
-      x.storage,
-      gamma.storage,
-      g.storage,
-      mean.storage,
-      rstd.storage,
+      { x: x.storage, gamma: gamma.storage, dy: g.storage, mean: mean.storage, rstd: rstd.storage },
       rows,
       cols,
     );
@@ -198,15 +194,16 @@ function batchNormEval(
   const varEps = b.unary('add-scalar', runningVar.storage, eps);
   const rstd = new Tensor(b, b.unary('pow-scalar', varEps, -0.5), [channels]);
   b.release(varEps);
+  const shape = { n, channels, spatial };
   const applied = b.batchNormApply(
-    x.storage,
-    gamma.storage,
-    beta.storage,
-    runningMean.storage,
-    rstd.storage,
-    n,
-    channels,
-    spatial,
+    {
+      x: x.storage,
+      gamma: gamma.storage,
+      beta: beta.storage,
+      mean: runningMean.storage,
+      rstd: rstd.storage,
+    },
+    shape,
   );
   // With fixed statistics the map is affine per channel: dx = dy * gamma * rstd,
   // dgamma = sum(dy * xhat), dbeta = sum(dy), the sums over N and the spatial dims.
@@ -233,14 +230,8 @@ function batchNormEval(
       const ones = b.fill(channels, 1);
       const zeros = b.zeros(channels);
       const xhat = b.batchNormApply(
-        x.storage,
-        ones,
-        zeros,
-        runningMean.storage,
-        rstd.storage,
-        n,
-        channels,
-        spatial,
+        { x: x.storage, gamma: ones, beta: zeros, mean: runningMean.storage, rstd: rstd.storage },
+        shape,
       );
       const product = b.binary('mul', g.storage, xhat, broadcastPlan(full, full));
       dgamma = new Tensor(b, sumOverChannels(b, product, { n, channels, spatial }), gamma.shape);

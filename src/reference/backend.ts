@@ -20,6 +20,9 @@ import type {
   Storage,
   StridedView,
   UnaryOp,
+  BatchNormApplyArgs,
+  BatchNormShape,
+  LayerNormBackwardArgs,
 } from '../tensor/backend';
 import * as conv from './conv';
 import * as ew from './elementwise';
@@ -145,31 +148,14 @@ export class CpuBackend implements Backend {
   ): NormStats {
     return norm.layerNorm(x, gamma, beta, rows, cols, eps);
   }
-  layerNormBackward(
-    x: Storage,
-    gamma: Storage,
-    dy: Storage,
-    mean: Storage,
-    rstd: Storage,
-    rows: number,
-    cols: number,
-  ): NormGrads {
-    return norm.layerNormBackward(x, gamma, dy, mean, rstd, rows, cols);
+  layerNormBackward(args: LayerNormBackwardArgs, rows: number, cols: number): NormGrads {
+    return norm.layerNormBackward(args, rows, cols);
   }
   batchNormTrain(args: BatchNormTrainArgs, plan: BatchNormPlan): NormStats {
     return norm.batchNormTrain(args, plan);
   }
-  batchNormApply(
-    x: Storage,
-    gamma: Storage,
-    beta: Storage,
-    mean: Storage,
-    rstd: Storage,
-    n: number,
-    channels: number,
-    spatial: number,
-  ): Storage {
-    return norm.batchNormApply(x, gamma, beta, mean, rstd, n, channels, spatial);
+  batchNormApply(args: BatchNormApplyArgs, shape: BatchNormShape): Storage {
+    return norm.batchNormApply(args, shape);
   }
   batchNormBackward(args: BatchNormBackwardArgs, plan: BatchNormPlan): BatchNormGrads {
     return norm.batchNormBackward(args, plan);

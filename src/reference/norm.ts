@@ -11,6 +11,9 @@ import type {
   NormGrads,
   NormStats,
   Storage,
+  BatchNormApplyArgs,
+  BatchNormShape,
+  LayerNormBackwardArgs,
 } from '../tensor/backend';
 import { cpu, wrap } from './storage';
 
@@ -112,11 +115,7 @@ export function layerNorm(
 
 /** x, dy (rows, cols), gamma (cols), mean and rstd (rows) -> dx, dgamma, dbeta. */
 export function layerNormBackward(
-  x: Storage,
-  gamma: Storage,
-  dy: Storage,
-  mean: Storage,
-  rstd: Storage,
+  { x, gamma, dy, mean, rstd }: LayerNormBackwardArgs,
   rows: number,
   cols: number,
 ): NormGrads {
@@ -163,14 +162,8 @@ export function batchNormTrain(args: BatchNormTrainArgs, plan: BatchNormPlan): N
 
 /** out = gamma[c] * (x - mean[c]) * rstd[c] + beta[c] for x (n, channels, spatial). */
 export function batchNormApply(
-  x: Storage,
-  gamma: Storage,
-  beta: Storage,
-  mean: Storage,
-  rstd: Storage,
-  n: number,
-  channels: number,
-  spatial: number,
+  { x, gamma, beta, mean, rstd }: BatchNormApplyArgs,
+  { n, channels, spatial }: BatchNormShape,
 ): Storage {
   const xs = cpu(x);
   const [g, b, mu, r] = [cpu(gamma), cpu(beta), cpu(mean), cpu(rstd)];

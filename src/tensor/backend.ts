@@ -120,6 +120,27 @@ export interface BatchNormPlan {
   relu: boolean;
 }
 
+/** Layer norm backward's inputs: x, dy (rows, cols), gamma (cols), the forward's mean and rstd (rows). */
+export interface LayerNormBackwardArgs {
+  x: Storage;
+  gamma: Storage;
+  dy: Storage;
+  mean: Storage;
+  rstd: Storage;
+}
+
+/** The (n, channels, spatial) view of x every batch-norm primitive works on. */
+export type BatchNormShape = Pick<BatchNormPlan, 'n' | 'channels' | 'spatial'>;
+
+/** Eval mode: x normalised with given per-channel mean and rstd, then gamma, beta. */
+export interface BatchNormApplyArgs {
+  x: Storage;
+  gamma: Storage;
+  beta: Storage;
+  mean: Storage;
+  rstd: Storage;
+}
+
 export interface BatchNormTrainArgs {
   x: Storage;
   gamma: Storage;
@@ -287,15 +308,7 @@ export interface Backend {
     cols: number,
     eps: number,
   ): NormStats;
-  layerNormBackward(
-    x: Storage,
-    gamma: Storage,
-    dy: Storage,
-    mean: Storage,
-    rstd: Storage,
-    rows: number,
-    cols: number,
-  ): NormGrads;
+  layerNormBackward(args: LayerNormBackwardArgs, rows: number, cols: number): NormGrads;
   /**
    * Batch statistics of x shaped (n, channels, spatial) over n and spatial, normalised with them,
    * the residual added and the ReLU applied as `plan` says; the running statistics are updated in
@@ -303,16 +316,7 @@ export interface Backend {
    */
   batchNormTrain(args: BatchNormTrainArgs, plan: BatchNormPlan): NormStats;
   /** Normalise with given per-channel mean and rstd (eval mode). */
-  batchNormApply(
-    x: Storage,
-    gamma: Storage,
-    beta: Storage,
-    mean: Storage,
-    rstd: Storage,
-    n: number,
-    channels: number,
-    spatial: number,
-  ): Storage;
+  batchNormApply(args: BatchNormApplyArgs, shape: BatchNormShape): Storage;
   batchNormBackward(args: BatchNormBackwardArgs, plan: BatchNormPlan): BatchNormGrads;
 
   // convolution helpers (conv = im2col + matmul)

@@ -17,6 +17,9 @@ import type {
   NormGrads,
   NormStats,
   Storage,
+  BatchNormApplyArgs,
+  BatchNormShape,
+  LayerNormBackwardArgs,
 } from '../../tensor/backend';
 import type { GpuContext } from '../context';
 import { ceilDiv, defineKernel, grid1d, reductionThreads } from '../kernel';
@@ -136,11 +139,7 @@ export function layerNorm(
  */
 export function layerNormBackward(
   ctx: GpuContext,
-  x: Storage,
-  gamma: Storage,
-  dy: Storage,
-  mean: Storage,
-  rstd: Storage,
+  { x, gamma, dy, mean, rstd }: LayerNormBackwardArgs,
   rows: number,
   cols: number,
 ): NormGrads {
@@ -206,14 +205,8 @@ export function batchNormTrain(
 /** Eval-mode batch norm with given per-channel mean and rstd: x (n, channels, spatial) -> out. */
 export function batchNormApply(
   ctx: GpuContext,
-  x: Storage,
-  gamma: Storage,
-  beta: Storage,
-  mean: Storage,
-  rstd: Storage,
-  n: number,
-  channels: number,
-  spatial: number,
+  { x, gamma, beta, mean, rstd }: BatchNormApplyArgs,
+  { n, channels, spatial }: BatchNormShape,
 ): Storage {
   const total = n * channels * spatial;
   const out = ctx.alloc(total);
