@@ -23,6 +23,9 @@ import type {
   BatchNormApplyArgs,
   BatchNormShape,
   LayerNormBackwardArgs,
+  LayerNormArgs,
+  LayerNormPlan,
+  CrossEntropyBackwardArgs,
 } from '../tensor/backend';
 import { makeContext, type GpuContext } from './context';
 import * as conv from './kernels/conv';
@@ -190,25 +193,12 @@ export class WebGpuBackend implements Backend {
     return softmax.crossEntropy(this.ctx, logits, labels, rows, cols);
   }
 
-  crossEntropyBackward(
-    logits: Storage,
-    labels: Storage,
-    dloss: Storage,
-    rows: number,
-    cols: number,
-  ): Storage {
-    return softmax.crossEntropyBackward(this.ctx, logits, labels, dloss, rows, cols);
+  crossEntropyBackward(args: CrossEntropyBackwardArgs, rows: number, cols: number): Storage {
+    return softmax.crossEntropyBackward(this.ctx, args, rows, cols);
   }
 
-  layerNorm(
-    x: Storage,
-    gamma: Storage,
-    beta: Storage,
-    rows: number,
-    cols: number,
-    eps: number,
-  ): NormStats {
-    return norm.layerNorm(this.ctx, x, gamma, beta, rows, cols, eps);
+  layerNorm(args: LayerNormArgs, plan: LayerNormPlan): NormStats {
+    return norm.layerNorm(this.ctx, args, plan);
   }
 
   layerNormBackward(args: LayerNormBackwardArgs, rows: number, cols: number): NormGrads {

@@ -166,12 +166,8 @@ describe('reference primitives and ops on hand-worked cases', () => {
 
   it('layerNorm of [1, 2, 3] and its statistics', () => {
     const stats = cpu.layerNorm(
-      cpu.upload([1, 2, 3]),
-      cpu.upload([2, 2, 2]),
-      cpu.upload([1, 1, 1]),
-      1,
-      3,
-      0,
+      { x: cpu.upload([1, 2, 3]), gamma: cpu.upload([2, 2, 2]), beta: cpu.upload([1, 1, 1]) },
+      { rows: 1, cols: 3, eps: 0 },
     );
     const s = Math.sqrt(1.5); // rstd of [1, 2, 3]: biased variance 2/3
     expectClose(cpu.readF64(stats.out), [1 - 2 * s, 1, 1 + 2 * s], { atol: 1e-12 });

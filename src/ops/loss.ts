@@ -31,7 +31,11 @@ export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
   return record(out, 'crossEntropy', [logits], (g) => [
     new Tensor(
       b,
-      b.crossEntropyBackward(logits.storage, labels.storage, g.storage, rows, classes),
+      b.crossEntropyBackward(
+        { logits: logits.storage, labels: labels.storage, dloss: g.storage },
+        rows,
+        classes,
+      ),
       logits.shape,
     ),
   ]);

@@ -55,7 +55,7 @@ describe('layer norm kernels vs CPU reference', () => {
       const beta = randomValues(cols, cols + 2);
       const eps = 1e-5;
       const fwd = await onBoth([x, gamma, beta], (b, [xs, g, bt]) => {
-        const s = b.layerNorm(xs, g, bt, rows, cols, eps);
+        const s = b.layerNorm({ x: xs, gamma: g, beta: bt }, { rows, cols, eps });
         return [s.out, s.mean, s.rstd];
       });
       const [out, mean, rstd] = fwd.want;

@@ -35,7 +35,10 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
   const rows = sizeOf(x.shape.slice(0, -1));
   expectParam('gamma', gamma, cols, 'layerNorm');
   expectParam('beta', beta, cols, 'layerNorm');
-  const stats = b.layerNorm(x.storage, gamma.storage, beta.storage, rows, cols, eps);
+  const stats = b.layerNorm(
+    { x: x.storage, gamma: gamma.storage, beta: beta.storage },
+    { rows, cols, eps },
+  );
   const mean = new Tensor(b, stats.mean, [rows]);
   const rstd = new Tensor(b, stats.rstd, [rows]);
   const out = record(new Tensor(b, stats.out, x.shape), 'layerNorm', [x, gamma, beta], (g) => {

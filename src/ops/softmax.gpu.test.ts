@@ -112,7 +112,7 @@ describe('cross-entropy kernels vs CPU reference', () => {
 
         const dloss = randomValues(rows, cols + 5);
         const dx = await onBoth([x, labels, dloss], (b, [xs, ls, dl]) =>
-          b.crossEntropyBackward(xs, ls, dl, rows, cols),
+          b.crossEntropyBackward({ logits: xs, labels: ls, dloss: dl }, rows, cols),
         );
         expectClose(dx.got, dx.want, { ...probTol, label: `crossEntropyBackward ${rows}x${cols}` });
       });
@@ -142,7 +142,7 @@ describe('cross-entropy kernels vs CPU reference', () => {
       });
       const dloss = new Float32Array(rows).fill(1);
       const dx = await onBoth([x, labels, dloss], (b, [xs, ls, dl]) =>
-        b.crossEntropyBackward(xs, ls, dl, rows, cols),
+        b.crossEntropyBackward({ logits: xs, labels: ls, dloss: dl }, rows, cols),
       );
       expectClose(dx.got, dx.want, {
         ...probTol,

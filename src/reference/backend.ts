@@ -23,6 +23,9 @@ import type {
   BatchNormApplyArgs,
   BatchNormShape,
   LayerNormBackwardArgs,
+  LayerNormArgs,
+  LayerNormPlan,
+  CrossEntropyBackwardArgs,
 } from '../tensor/backend';
 import * as conv from './conv';
 import * as ew from './elementwise';
@@ -129,24 +132,11 @@ export class CpuBackend implements Backend {
   crossEntropy(logits: Storage, labels: Storage, rows: number, cols: number): Storage {
     return softmax.crossEntropy(logits, labels, rows, cols);
   }
-  crossEntropyBackward(
-    logits: Storage,
-    labels: Storage,
-    dloss: Storage,
-    rows: number,
-    cols: number,
-  ): Storage {
-    return softmax.crossEntropyBackward(logits, labels, dloss, rows, cols);
+  crossEntropyBackward(args: CrossEntropyBackwardArgs, rows: number, cols: number): Storage {
+    return softmax.crossEntropyBackward(args, rows, cols);
   }
-  layerNorm(
-    x: Storage,
-    gamma: Storage,
-    beta: Storage,
-    rows: number,
-    cols: number,
-    eps: number,
-  ): NormStats {
-    return norm.layerNorm(x, gamma, beta, rows, cols, eps);
+  layerNorm(args: LayerNormArgs, plan: LayerNormPlan): NormStats {
+    return norm.layerNorm(args, plan);
   }
   layerNormBackward(args: LayerNormBackwardArgs, rows: number, cols: number): NormGrads {
     return norm.layerNormBackward(args, rows, cols);

@@ -14,6 +14,8 @@ import type {
   BatchNormApplyArgs,
   BatchNormShape,
   LayerNormBackwardArgs,
+  LayerNormArgs,
+  LayerNormPlan,
 } from '../tensor/backend';
 import { cpu, wrap } from './storage';
 
@@ -103,12 +105,8 @@ function normaliseBackward(
 
 /** x (rows, cols), gamma and beta (cols) -> out (rows, cols), mean and rstd (rows). */
 export function layerNorm(
-  x: Storage,
-  gamma: Storage,
-  beta: Storage,
-  rows: number,
-  cols: number,
-  eps: number,
+  { x, gamma, beta }: LayerNormArgs,
+  { rows, cols, eps }: LayerNormPlan,
 ): NormStats {
   return normalise(cpu(x), cpu(gamma), cpu(beta), rows, layerGroup(cols), (i) => i % cols, eps);
 }

@@ -2,7 +2,7 @@
 // written from the definitions: softmax(x)_c = exp(x_c) / sum_k exp(x_k), shifted by the row max
 // (which leaves the value unchanged) so that exp cannot overflow.
 import { checkLabel } from '../common/labels';
-import type { Storage } from '../tensor/backend';
+import type { Storage, CrossEntropyBackwardArgs } from '../tensor/backend';
 import { cpu, wrap } from './storage';
 
 function rowMax(x: Float64Array, base: number, cols: number): number {
@@ -68,9 +68,7 @@ export function crossEntropy(
 
 /** d loss[row] / d logits[row, c] = softmax_c - [c == label], scaled by dloss[row]. */
 export function crossEntropyBackward(
-  logits: Storage,
-  labels: Storage,
-  dloss: Storage,
+  { logits, labels, dloss }: CrossEntropyBackwardArgs,
   rows: number,
   cols: number,
 ): Storage {

@@ -120,6 +120,27 @@ export interface BatchNormPlan {
   relu: boolean;
 }
 
+/** Cross-entropy backward's inputs: logits (rows, cols), labels and the loss gradient (rows). */
+export interface CrossEntropyBackwardArgs {
+  logits: Storage;
+  labels: Storage;
+  dloss: Storage;
+}
+
+/** Layer norm's inputs: x (rows, cols), gamma and beta (cols). */
+export interface LayerNormArgs {
+  x: Storage;
+  gamma: Storage;
+  beta: Storage;
+}
+
+/** Layer norm over the last axis of (rows, cols), rstd = 1 / sqrt(biased var + eps). */
+export interface LayerNormPlan {
+  rows: number;
+  cols: number;
+  eps: number;
+}
+
 /** Layer norm backward's inputs: x, dy (rows, cols), gamma (cols), the forward's mean and rstd (rows). */
 export interface LayerNormBackwardArgs {
   x: Storage;
@@ -290,24 +311,11 @@ export interface Backend {
   /** Per-row loss -log softmax(logits)[label]. */
   crossEntropy(logits: Storage, labels: Storage, rows: number, cols: number): Storage;
   /** dlogits = (softmax(logits) - onehot(label)) * dloss[row]. */
-  crossEntropyBackward(
-    logits: Storage,
-    labels: Storage,
-    dloss: Storage,
-    rows: number,
-    cols: number,
-  ): Storage;
+  crossEntropyBackward(args: CrossEntropyBackwardArgs, rows: number, cols: number): Storage;
 
   // normalisation
   /** Over the last axis of (rows, cols), with gamma, beta of length cols. */
-  layerNorm(
-    x: Storage,
-    gamma: Storage,
-    beta: Storage,
-    rows: number,
-    cols: number,
-    eps: number,
-  ): NormStats;
+  layerNorm(args: LayerNormArgs, plan: LayerNormPlan): NormStats;
   layerNormBackward(args: LayerNormBackwardArgs, rows: number, cols: number): NormGrads;
   /**
    * Batch statistics of x shaped (n, channels, spatial) over n and spatial, normalised with them,

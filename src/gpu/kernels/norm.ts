@@ -20,6 +20,8 @@ import type {
   BatchNormApplyArgs,
   BatchNormShape,
   LayerNormBackwardArgs,
+  LayerNormArgs,
+  LayerNormPlan,
 } from '../../tensor/backend';
 import type { GpuContext } from '../context';
 import { ceilDiv, defineKernel, grid1d, reductionThreads } from '../kernel';
@@ -110,12 +112,8 @@ export const batchNormBackwardKernel = defineKernel({
  */
 export function layerNorm(
   ctx: GpuContext,
-  x: Storage,
-  gamma: Storage,
-  beta: Storage,
-  rows: number,
-  cols: number,
-  eps: number,
+  { x, gamma, beta }: LayerNormArgs,
+  { rows, cols, eps }: LayerNormPlan,
 ): NormStats {
   const out = ctx.alloc(rows * cols);
   const mean = ctx.alloc(rows);

@@ -7,7 +7,7 @@ import crossEntropySource from '../../../shaders/cross-entropy.wgsl?raw';
 import crossEntropyBackwardSource from '../../../shaders/cross-entropy-backward.wgsl?raw';
 import libRowSoftmax from '../../../shaders/lib-row-softmax.wgsl?raw';
 import libWorkgroupReduce from '../../../shaders/lib-workgroup-reduce.wgsl?raw';
-import type { Storage } from '../../tensor/backend';
+import type { Storage, CrossEntropyBackwardArgs } from '../../tensor/backend';
 import type { GpuContext } from '../context';
 import { defineKernel, grid1d, reductionThreads } from '../kernel';
 import { buf } from '../storage';
@@ -105,9 +105,7 @@ export function crossEntropy(
 /** dlogits = (softmax(logits) - onehot(labels)) * dloss[row]; logits (rows, cols), dloss (rows). */
 export function crossEntropyBackward(
   ctx: GpuContext,
-  logits: Storage,
-  labels: Storage,
-  dloss: Storage,
+  { logits, labels, dloss }: CrossEntropyBackwardArgs,
   rows: number,
   cols: number,
 ): Storage {
