@@ -98,8 +98,8 @@ test('a link reproduces a setup; bad values fall back with a visible note', asyn
 test('a setup too sparse to train is refused before Start, with the reason', async ({ page }) => {
   await page.goto('/#model=resnet-mini&transform=sparse-doped&sparsity=0.999');
   await expect(page.getByTestId('readout-memory')).toBeVisible();
-  // Doped keeps its dense low-rank pair; the sparse W of the widest shortcut falls below one
-  // active weight per output first.
+  // Doped re-solves W's density after rounding its rank down: at s = 0.999 only the 1x1 shortcut
+  // is left with fewer active weights than outputs.
   await expect(page.getByTestId('readout-limit')).toContainText(
     'fewer active weights than outputs (layer3.0.shortcut.0: 32 active for 64 outputs)',
   );
