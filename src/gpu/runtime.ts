@@ -19,6 +19,8 @@ export interface RuntimeCounters {
   uploads: number;
   /** Buffer-to-buffer copies recorded (no kernel, but each one breaks the compute pass). */
   copies: number;
+  /** Compute passes begun: one per run of dispatches between copies and submits. */
+  computePasses: number;
 }
 
 export interface RuntimeStats extends PoolStats, RuntimeCounters {
@@ -40,6 +42,7 @@ export class GpuRuntime {
     readbacks: 0,
     uploads: 0,
     copies: 0,
+    computePasses: 0,
   };
   /** Dispatches per kernel name since the runtime was made: where a step's dispatches go. */
   readonly dispatchesByKernel = new Map<string, number>();
@@ -221,7 +224,10 @@ export class GpuRuntime {
   }
 
   private openPass(): GPUComputePassEncoder {
-    this.pass ??= this.openEncoder().beginComputePass({ label: 'step.compute' });
+    if (!this.pass) {
+      this.pass = this.openEncoder().beginComputePass({ label: 'step.compute' });
+      this.counters.computePasses++;
+    }
     return this.pass;
   }
 
