@@ -2,8 +2,8 @@
 // collects every dispatch until flush(). One submit per flush; readbacks only when asked.
 import { SiftError } from '../common/errors';
 import { BufferPool, type PoolStats } from './buffer-pool';
-import type { Kernel, OverrideConstants } from './kernel';
-import { packParams } from './kernel';
+import type { Grid, Kernel, OverrideConstants } from './kernel';
+import { layoutFlat, packParams } from './kernel';
 import { PipelineCache } from './pipeline-cache';
 import { isSlice, type BufferRef } from './storage';
 
@@ -31,6 +31,12 @@ export interface RuntimeStats extends PoolStats, RuntimeCounters {
 export interface RuntimeOptions {
   /** Wrap each dispatch in an error scope and report the op by name (slow; for debugging). */
   debug?: boolean;
+  /**
+   * Lay flat grids out with at most this many workgroups along x (default: the device's limit,
+   * 65535 or more). Tests set a tiny one so that every flat-grid kernel runs its y > 0 path on
+   * small shapes, which would otherwise need 65536 workgroups.
+   */
+  maxGroupsPerDim?: number;
 }
 
 export class GpuRuntime {
@@ -94,7 +100,7 @@ export class GpuRuntime {
     kernel: Kernel,
     buffers: readonly BufferRef[],
     params: Readonly<Record<string, number>>,
-    workgroups: readonly [number, number, number],
+    grid: Grid,
     constants?: OverrideConstants,
   ): void {
     this.throwIfBroken();
@@ -103,6 +109,13 @@ export class GpuRuntime {
         `kernel ${kernel.name}: expected ${kernel.bindings.length} buffers, got ${buffers.length}`,
       );
     }
+    const workgroups =
+      'workgroupCount' in grid
+        ? layoutFlat(
+            grid,
+            this.options.maxGroupsPerDim ?? this.device.limits.maxComputeWorkgroupsPerDimension,
+          )
+        : grid;
     if (workgroups[0] === 0 || workgroups[1] === 0 || workgroups[2] === 0) return;
     if (this.arenaUsed + SLOT_BYTES > this.arenaData.byteLength) this.flush();
     const offset = this.arenaUsed;

@@ -5,14 +5,32 @@
 import { describe, expect, it } from 'vitest';
 import { nodeDataFiles } from '../data/builtin-node';
 import { webGpuRunParts } from '../gpu/run-parts';
-import { gpuBackend } from '../testing/backends';
+import { gpuBackend, narrowGridBackend } from '../testing/backends';
 import { runStepCheck, STEP_CHECK_TOLERANCE, stepCheckCases } from './step-check';
 
+// Every flat-grid kernel of these steps also runs wrapped into y (3 workgroups per dimension).
+const narrowGridCases = new Set([
+  'resnet-mini dense',
+  'resnet-mini sparse-wide s=0.75 compressed',
+  'resnet-mini sparse-parallel s=0.75 masked dense',
+  'gpt-tiny sparse-parallel s=0.5 masked dense',
+]);
+const cases = stepCheckCases().flatMap((c) => [
+  { ...c, narrowGrid: false },
+  ...(narrowGridCases.has(c.label)
+    ? [{ ...c, label: `${c.label}, flat grids wrapped`, narrowGrid: true }]
+    : []),
+]);
+
 describe('training steps on WebGPU against the CPU reference', () => {
-  it.each(stepCheckCases())(
+  it('names every narrow-grid case', () => {
+    expect(cases.filter((c) => c.narrowGrid)).toHaveLength(narrowGridCases.size);
+  });
+
+  it.each(cases)(
     '$label',
     async (c) => {
-      const { gpu } = await gpuBackend();
+      const { gpu } = await (c.narrowGrid ? narrowGridBackend() : gpuBackend());
       const result = await runStepCheck(c, webGpuRunParts(gpu), { read: nodeDataFiles() });
       const worst = result.deviations.slice(0, 3);
       console.log(
