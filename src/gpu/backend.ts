@@ -11,6 +11,8 @@ import type {
   BinaryOp,
   BroadcastPlan,
   Conv2dPlan,
+  ConvForwardArgs,
+  ConvProductPlan,
   MatmulPlan,
   NormGrads,
   NormStats,
@@ -215,6 +217,18 @@ export class WebGpuBackend implements Backend {
 
   batchNormBackward(args: BatchNormBackwardArgs, plan: BatchNormPlan): BatchNormGrads {
     return norm.batchNormBackward(this.ctx, args, plan);
+  }
+
+  convForward(args: ConvForwardArgs, plan: ConvProductPlan): Storage {
+    return conv.convForward(this.ctx, args, plan);
+  }
+
+  convInputGrad(dy: Storage, weight: Storage, plan: ConvProductPlan): Storage {
+    return conv.convInputGrad(this.ctx, dy, weight, plan);
+  }
+
+  convWeightGrad(dy: Storage, x: Storage, plan: ConvProductPlan): Storage {
+    return conv.convWeightGrad(this.ctx, dy, x, plan);
   }
 
   im2col(x: Storage, plan: Conv2dPlan): Storage {

@@ -1,9 +1,9 @@
-// 2-D convolution as im2col + one matmul (the llm.c / Caffe formulation), forward and backward.
-// Weights are PyTorch's OIHW, so an exported state dict loads unchanged.
-//   forward:  cols = im2col(x) (N, OH*OW, C*KH*KW); y_n = W cols_n^T, batched over n, lands in
-//             NCHW directly (the compressed path multiplies rows and copies them to NCHW)
-//   backward: dcols_n = dy_n^T W (batched, from dy's NCHW layout); dx = col2im(dcols);
-//             g2 = rows of dy (N*OH*OW, O); dW = g2^T cols; dbias = sum_rows g2
+// 2-D convolution, forward and backward. Weights are PyTorch's OIHW, so an exported state dict
+// loads unchanged. A dense (or masked-dense) weight runs as an implicit GEMM (ops/conv-dense.ts:
+// one backend call per product, no patch matrix). A compressed weight runs as im2col + a CSR
+// product (the llm.c / Caffe formulation):
+//   forward:  cols = im2col(x) (N*OH*OW, C*KH*KW); y2 = cols S^T; copied to NCHW
+//   backward: g2 = rows of dy (N*OH*OW, O); dcols = g2 S; dx = col2im(dcols); dW = g2^T cols
 // cols is not kept for the backward: it is KH*KW times the size of x, so it is rebuilt from x
 // (one memory-bound dispatch) instead of holding it across the whole forward pass.
 import { SiftError } from '../common/errors';
@@ -11,7 +11,7 @@ import type { Conv2dPlan, StridedView } from '../tensor/backend';
 import { broadcastPlan } from '../tensor/shape';
 import { record } from '../tensor/tape';
 import { Tensor } from '../tensor/tensor';
-import { matmulRaw } from './matmul';
+import { denseConv2d } from './conv-dense';
 import { currentCsr, weightGradKind, type SparseWeightState } from './sparse';
 
 /** Stride and padding, one number for both dims or [h, w]. */
@@ -108,16 +108,17 @@ export function conv2d(
       `conv2d: bias [${bias.shape.join(', ')}] for ${outChannels} output channels`,
     );
   }
+  const sparse = options.sparse;
+  if (!sparse) return denseConv2d(x, weight, bias, { ...plan, outChannels });
   const be = x.backend;
   const { batch: N, outHeight: OH, outWidth: OW } = plan;
   const rows = N * OH * OW;
   const patch = plan.inChannels * plan.kernelH * plan.kernelW;
 
   const cols = new Tensor(be, be.im2col(x.storage, plan), [rows, patch]);
-  const sparse = options.sparse;
-  const csr = sparse ? currentCsr(sparse, weight) : null;
+  const csr = currentCsr(sparse, weight);
   let out: Tensor;
-  if (sparse && csr) {
+  {
     const y2 = new Tensor(
       be,
       sparse.sparse.csrLinearForward({ x: cols.storage, csr, batch: rows }),
@@ -130,19 +131,6 @@ export function conv2d(
       OW,
     ]);
     y2.dispose();
-  } else {
-    // Per sample, W (O, patch) @ cols_n^T (patch, OH*OW) is already NCHW: no layout copy.
-    const product = be.matmul(weight.storage, cols.storage, {
-      batch: N,
-      m: outChannels,
-      n: OH * OW,
-      k: patch,
-      transA: false,
-      transB: true,
-      aBatchStride: 0,
-      bBatchStride: OH * OW * patch,
-    });
-    out = new Tensor(be, product, [N, outChannels, OH, OW]);
   }
   cols.dispose();
   if (bias) {
@@ -168,7 +156,7 @@ export function conv2d(
     let dx: Tensor | null = null;
     let dw: Tensor | null = null;
     let db: Tensor | null = null;
-    if (sparse && csr) {
+    {
       // Zero-skipping path: dcols = dY S and dW at the mask's positions (or dense for RigL).
       const colsAgain = weight.requiresGrad ? be.im2col(x.storage, plan) : null;
       // The x operand is only read for a weight gradient; without one any storage will do.
@@ -186,28 +174,6 @@ export function conv2d(
         be.release(grads.dx);
       }
       if (grads.dw) dw = new Tensor(be, grads.dw, weight.shape);
-    }
-    if (!sparse && x.requiresGrad) {
-      // dcols_n (OH*OW, patch) = g_n^T W, read from g's NCHW layout as it stands.
-      const dcols = be.matmul(g.storage, weight.storage, {
-        batch: N,
-        m: OH * OW,
-        n: patch,
-        k: outChannels,
-        transA: true,
-        transB: false,
-        aBatchStride: outChannels * OH * OW,
-        bBatchStride: 0,
-      });
-      dx = new Tensor(be, be.col2im(dcols, plan), x.shape);
-      be.release(dcols);
-    }
-    if (!sparse && weight.requiresGrad) {
-      const colsAgain = new Tensor(be, be.im2col(x.storage, plan), [rows, patch]);
-      const dwMat = matmulRaw(g2, colsAgain, { transA: true });
-      colsAgain.dispose();
-      dw = dwMat.view(weight.shape);
-      dwMat.dispose();
     }
     if (bias?.requiresGrad) {
       db = new Tensor(be, be.reduce('sum', g2.storage, 1, rows, outChannels), [outChannels]);

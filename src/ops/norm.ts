@@ -118,7 +118,7 @@ export function batchNorm2d(
   return relu ? reluOp(out) : out;
 }
 
-interface Dims {
+export interface Dims {
   n: number;
   channels: number;
   spatial: number;
@@ -250,7 +250,7 @@ function batchNormEval(
 }
 
 // t (n, channels, spatial) -> (channels), summed over n and spatial: two middle-axis reduces.
-function sumOverChannels(b: Backend, t: Storage, { n, channels, spatial }: Dims): Storage {
+export function sumOverChannels(b: Backend, t: Storage, { n, channels, spatial }: Dims): Storage {
   if (spatial === 1) return b.reduce('sum', t, 1, n, channels);
   const perSample = b.reduce('sum', t, n * channels, spatial, 1);
   const out = b.reduce('sum', perSample, 1, n, channels);

@@ -11,6 +11,8 @@ import type {
   BinaryOp,
   BroadcastPlan,
   Conv2dPlan,
+  ConvForwardArgs,
+  ConvProductPlan,
   MatmulPlan,
   NormGrads,
   NormStats,
@@ -149,6 +151,15 @@ export class CpuBackend implements Backend {
   }
   batchNormBackward(args: BatchNormBackwardArgs, plan: BatchNormPlan): BatchNormGrads {
     return norm.batchNormBackward(args, plan);
+  }
+  convForward(args: ConvForwardArgs, plan: ConvProductPlan): Storage {
+    return conv.convForward(args, plan);
+  }
+  convInputGrad(dy: Storage, weight: Storage, plan: ConvProductPlan): Storage {
+    return conv.convInputGrad(dy, weight, plan);
+  }
+  convWeightGrad(dy: Storage, x: Storage, plan: ConvProductPlan): Storage {
+    return conv.convWeightGrad(dy, x, plan);
   }
   im2col(x: Storage, plan: Conv2dPlan): Storage {
     return conv.im2col(x, plan);

@@ -63,6 +63,17 @@ export interface MatmulPlan {
   bBatchStride: number;
 }
 
+/** A conv2d product's geometry: the im2col plan and the weight's output channels. */
+export interface ConvProductPlan extends Conv2dPlan {
+  outChannels: number;
+}
+
+export interface ConvForwardArgs {
+  x: Storage;
+  weight: Storage;
+  bias: Storage | null;
+}
+
 export interface Conv2dPlan {
   batch: number;
   inChannels: number;
@@ -327,7 +338,15 @@ export interface Backend {
   batchNormApply(args: BatchNormApplyArgs, shape: BatchNormShape): Storage;
   batchNormBackward(args: BatchNormBackwardArgs, plan: BatchNormPlan): BatchNormGrads;
 
-  // convolution helpers (conv = im2col + matmul)
+  // convolution with a dense weight: implicit GEMM, NCHW x / dy and OIHW W as they stand
+  /** y (N, O, OH, OW) = conv2d(x, weight) + bias (cross-correlation, PyTorch's nn.Conv2d). */
+  convForward(args: ConvForwardArgs, plan: ConvProductPlan): Storage;
+  /** dx (N, C, H, W) of conv2d from dy (N, O, OH, OW) and weight (O, C, KH, KW). */
+  convInputGrad(dy: Storage, weight: Storage, plan: ConvProductPlan): Storage;
+  /** dW (O, C, KH, KW) of conv2d from dy (N, O, OH, OW) and x (N, C, H, W). */
+  convWeightGrad(dy: Storage, x: Storage, plan: ConvProductPlan): Storage;
+
+  // convolution helpers of the compressed path (conv = im2col + CSR product)
   /** x (N, C, H, W) -> cols (N * OH * OW, C * KH * KW), zeros where the window hits padding. */
   im2col(x: Storage, plan: Conv2dPlan): Storage;
   /** The adjoint of im2col: cols -> dx (N, C, H, W), summing overlaps. */

@@ -1,11 +1,20 @@
-// Convolution helpers: im2col (x -> patch matrix) and its adjoint col2im, the two halves that
-// turn conv2d into one matmul forward and two backward (src/ops/conv.ts).
+// Convolution kernels. Dense weights: implicit GEMM, one dispatch per product reading x / dy in
+// NCHW and W in OIHW (shaders/conv-forward.wgsl, conv-input-grad.wgsl, conv-weight-grad.wgsl).
+// im2col (x -> patch matrix) and its adjoint col2im serve the compressed path, which multiplies
+// patch rows by a CSR weight (src/ops/conv.ts).
+import { isSoftwareAdapter } from '../../common/adapter';
+import libConvTap from '../../../shaders/lib-conv-tap.wgsl?raw';
+import convForwardSource from '../../../shaders/conv-forward.wgsl?raw';
+import convInputGradSource from '../../../shaders/conv-input-grad.wgsl?raw';
+import convWeightGradSource from '../../../shaders/conv-weight-grad.wgsl?raw';
 import im2colSource from '../../../shaders/im2col.wgsl?raw';
 import col2imSource from '../../../shaders/col2im.wgsl?raw';
-import type { Conv2dPlan, Storage } from '../../tensor/backend';
+import type { Conv2dPlan, ConvProductPlan, ConvForwardArgs, Storage } from '../../tensor/backend';
 import type { GpuContext } from '../context';
 import { ceilDiv, defineKernel, grid1d, type ParamType } from '../kernel';
-import { buf } from '../storage';
+import type { GpuRuntime } from '../runtime';
+import { buf, type BufferRef } from '../storage';
+import { matmulSplitKReduceKernel } from './matmul';
 
 const WG = 256;
 
@@ -82,4 +91,171 @@ export function col2im(ctx: GpuContext, cols: Storage, plan: Conv2dPlan): Storag
     grid1d(ceilDiv(total, WG)),
   );
   return out;
+}
+
+const productParams: readonly (readonly [string, ParamType])[] = [
+  ['batch', 'u32'],
+  ['in_c', 'u32'],
+  ['in_h', 'u32'],
+  ['in_w', 'u32'],
+  ['out_c', 'u32'],
+  ['out_h', 'u32'],
+  ['out_w', 'u32'],
+  ['k_h', 'u32'],
+  ['k_w', 'u32'],
+  ['stride_h', 'u32'],
+  ['stride_w', 'u32'],
+  ['pad_h', 'u32'],
+  ['pad_w', 'u32'],
+];
+
+export const convForwardKernel = defineKernel({
+  name: 'conv_forward',
+  source: convForwardSource,
+  entryPoint: 'conv_forward',
+  bindings: ['read', 'read', 'read', 'write'],
+  params: productParams,
+});
+
+export const convInputGradKernel = defineKernel({
+  name: 'conv_input_grad',
+  source: convInputGradSource,
+  entryPoint: 'conv_input_grad',
+  bindings: ['read', 'read', 'write'],
+  params: productParams,
+});
+
+export const convWeightGradKernel = defineKernel({
+  name: 'conv_weight_grad',
+  source: libConvTap + convWeightGradSource,
+  entryPoint: 'conv_weight_grad',
+  bindings: ['read', 'read', 'write'],
+  params: [...productParams, ['n_chunk', 'u32']],
+});
+
+/** Threads per workgroup of the three products; each thread computes a 4 x 4 block. */
+const PRODUCT_WG = 64;
+
+function productValues(p: ConvProductPlan): Record<string, number> {
+  return {
+    batch: p.batch,
+    in_c: p.inChannels,
+    in_h: p.inHeight,
+    in_w: p.inWidth,
+    out_c: p.outChannels,
+    out_h: p.outHeight,
+    out_w: p.outWidth,
+    k_h: p.kernelH,
+    k_w: p.kernelW,
+    stride_h: p.strideH,
+    stride_w: p.strideW,
+    pad_h: p.padH,
+    pad_w: p.padW,
+  };
+}
+
+/** y (N, O, OH, OW) = conv2d(x, W) + bias, in one dispatch (bias added at the store). */
+export function convForward(ctx: GpuContext, args: ConvForwardArgs, p: ConvProductPlan): Storage {
+  const plane = p.outHeight * p.outWidth;
+  const y = ctx.alloc(p.batch * p.outChannels * plane, 'conv.forward');
+  const threads = p.batch * ceilDiv(p.outChannels, 4) * ceilDiv(plane, 4);
+  ctx.rt.dispatch(
+    convForwardKernel,
+    // Without a bias the kernel never reads that binding; W stands in for it.
+    [buf(args.x), buf(args.weight), buf(args.bias ?? args.weight), y.buffer],
+    productValues(p),
+    grid1d(ceilDiv(threads, PRODUCT_WG)),
+    { WG: PRODUCT_WG, HAS_BIAS: args.bias !== null },
+  );
+  return y;
+}
+
+/** dx (N, C, H, W) = the adjoint of convForward's product applied to dy, in one dispatch. */
+export function convInputGrad(
+  ctx: GpuContext,
+  dy: Storage,
+  weight: Storage,
+  p: ConvProductPlan,
+): Storage {
+  const inPlane = p.inHeight * p.inWidth;
+  const dx = ctx.alloc(p.batch * p.inChannels * inPlane, 'conv.input-grad');
+  const threads = p.batch * ceilDiv(p.inChannels, 4) * ceilDiv(inPlane, 4);
+  ctx.rt.dispatch(
+    convInputGradKernel,
+    [buf(dy), buf(weight), dx.buffer],
+    productValues(p),
+    grid1d(ceilDiv(threads, PRODUCT_WG)),
+    { WG: PRODUCT_WG },
+  );
+  return dx;
+}
+
+/** Below this many workgroups a GPU has idle cores (as the matmul's split-K). */
+const SPLIT_TARGET_WORKGROUPS = 256;
+const MAX_SPLITS = 32;
+
+/**
+ * How many sample ranges the weight gradient's sum is split into: 1 on software adapters (their
+ * few cores are busy anyway and the reduce pass would be pure cost), else enough for
+ * SPLIT_TARGET_WORKGROUPS workgroups, at most one per sample. Not tuned on a GPU (none at hand).
+ */
+export function convWeightGradSplits(software: boolean, p: ConvProductPlan): number {
+  if (software) return 1;
+  const cols = p.inChannels * p.kernelH * p.kernelW;
+  const groups = ceilDiv(ceilDiv(p.outChannels, 4) * ceilDiv(cols, 4), PRODUCT_WG);
+  return Math.max(1, Math.min(p.batch, MAX_SPLITS, Math.floor(SPLIT_TARGET_WORKGROUPS / groups)));
+}
+
+/**
+ * dW (O, C, KH, KW) = sum over samples and output pixels of dy x_patch, with the sample range
+ * split `splits` ways (then one more dispatch adds the slices in a fixed order).
+ */
+export function convWeightGradWith(
+  rt: GpuRuntime,
+  dy: Storage,
+  x: Storage,
+  dw: Storage,
+  p: ConvProductPlan,
+  splits: number,
+): void {
+  const size = p.outChannels * p.inChannels * p.kernelH * p.kernelW;
+  const nChunk = ceilDiv(p.batch, splits);
+  const used = ceilDiv(p.batch, nChunk);
+  const threads =
+    used * ceilDiv(p.outChannels, 4) * ceilDiv(p.inChannels * p.kernelH * p.kernelW, 4);
+  const launch = (out: BufferRef): void =>
+    rt.dispatch(
+      convWeightGradKernel,
+      [buf(dy), buf(x), out],
+      { ...productValues(p), n_chunk: nChunk },
+      grid1d(ceilDiv(threads, PRODUCT_WG)),
+      { WG: PRODUCT_WG, SPLITS: used },
+    );
+  if (used === 1) {
+    launch(buf(dw));
+    return;
+  }
+  const partial = rt.pool.acquire(used * size * 4, 'conv.weight-grad.split');
+  launch(partial);
+  rt.dispatch(
+    matmulSplitKReduceKernel,
+    [partial, buf(dw)],
+    { size, total: size, splits: used },
+    grid1d(ceilDiv(size, 256)),
+  );
+  // Dispatches run in order, so a later op may reuse the scratch buffer within the same submit.
+  rt.pool.release(partial);
+}
+
+/** dW (O, C, KH, KW) of conv2d from dy and x, one dispatch on software adapters. */
+export function convWeightGrad(
+  ctx: GpuContext,
+  dy: Storage,
+  x: Storage,
+  p: ConvProductPlan,
+): Storage {
+  const dw = ctx.alloc(p.outChannels * p.inChannels * p.kernelH * p.kernelW, 'conv.weight-grad');
+  const splits = convWeightGradSplits(isSoftwareAdapter(ctx.rt.adapterName), p);
+  convWeightGradWith(ctx.rt, dy, x, dw, p, splits);
+  return dw;
 }
