@@ -2,9 +2,10 @@
 // (c, kh, kw) of w[o, c, kh, kw] * x[n, c, oh * sh - ph + kh, ow * sw - pw + kw] (0 in padding),
 // reading x in NCHW and w in OIHW and writing y in NCHW: no patch matrix, no layout copy.
 // Called by src/gpu/kernels/conv.ts (convForward).
-// Dispatch: grid1d(ceil(N * ceil(O / 4) * ceil(OH * OW / 4) / WG)) workgroups of WG threads. A
-// thread owns 4 output channels x 4 consecutive output pixels of one sample, so each loaded x
-// value feeds 4 multiply-adds and each loaded w value 4 (16 per 8 loads), with no workgroup memory
+// Dispatch: grid1d(ceil(N * ceil(O / Q) * ceil(OH * OW / 4) / WG)) workgroups of WG threads,
+// Q = 4 * CHANNEL_QUADS. A thread owns Q output channels x 4 consecutive output pixels of one
+// sample, so each loaded x value feeds Q multiply-adds and each loaded w value 4 (Q = 8: 32 per
+// 12 loads; on SwiftShader 1.4x faster than Q = 4 at resnet-mini shapes), no workgroup memory
 // (shaders/matmul-register.wgsl says why that wins on SwiftShader). Consecutive threads take
 // consecutive pixel quads, so a warp's x loads and y stores run along the contiguous row.
 // Per tap (kh, kw) the quad's input offsets are worked out once and reused for every channel.
@@ -35,6 +36,9 @@ struct Params {
 
 override WG: u32 = 64u;
 override HAS_BIAS: bool = false;
+// Quads of output channels per thread, 1 or 2: 2 doubles the multiply-adds per loaded x value
+// (SwiftShader, where loads are per-lane gathers); 1 keeps a GPU thread's registers few.
+override CHANNEL_QUADS: u32 = 1u;
 
 @compute @workgroup_size(WG)
 fn conv_forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
@@ -42,10 +46,10 @@ fn conv_forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg:
   let t = (wid.y * nwg.x + wid.x) * WG + lid;
   let plane = params.out_h * params.out_w;
   let quads = (plane + 3u) / 4u;
-  let o_blocks = (params.out_c + 3u) / 4u;
+  let o_blocks = (params.out_c + 4u * CHANNEL_QUADS - 1u) / (4u * CHANNEL_QUADS);
   if (t >= params.batch * o_blocks * quads) { return; }
   let p0 = (t % quads) * 4u;
-  let o0 = ((t / quads) % o_blocks) * 4u;
+  let o0 = ((t / quads) % o_blocks) * 4u * CHANNEL_QUADS;
   let n = t / (quads * o_blocks);
 
   let lane = vec4u(0u, 1u, 2u, 3u);
@@ -59,9 +63,11 @@ fn conv_forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg:
   let taps = params.k_h * params.k_w;
   let w_row = params.in_c * taps;
   let w_base = min(vec4u(o0) + lane, vec4u(params.out_c - 1u)) * w_row;
+  let w_base1 = min(vec4u(o0 + 4u) + lane, vec4u(params.out_c - 1u)) * w_row;
 
-  // acc[r]: output channel o0 + r at the 4 pixels.
+  // acc[r] (acc1[r]): output channel o0 + r (o0 + 4 + r) at the 4 pixels.
   var acc: mat4x4<f32>;
+  var acc1: mat4x4<f32>;
   for (var kh = 0u; kh < params.k_h; kh++) {
     let ih = ih0 + i32(kh);
     let row_in = (ih >= vec4i(0)) & (ih < vec4i(i32(params.in_h)));
@@ -75,10 +81,21 @@ fn conv_forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg:
         let xv = select(vec4f(0.0), vec4f(x[xi.x], x[xi.y], x[xi.z], x[xi.w]), inside);
         let wi = w_base + c * taps + tap;
         acc += mat4x4<f32>(xv * w[wi.x], xv * w[wi.y], xv * w[wi.z], xv * w[wi.w]);
+        if (CHANNEL_QUADS > 1u) {
+          let vi = w_base1 + c * taps + tap;
+          acc1 += mat4x4<f32>(xv * w[vi.x], xv * w[vi.y], xv * w[vi.z], xv * w[vi.w]);
+        }
       }
     }
   }
 
+  store(n, o0, p0, acc);
+  if (CHANNEL_QUADS > 1u) { store(n, o0 + 4u, p0, acc1); }
+}
+
+// Writes channels o0..o0+3 at pixels p0..p0+3 of sample n, skipping what lies past the edges.
+fn store(n: u32, o0: u32, p0: u32, acc: mat4x4<f32>) {
+  let plane = params.out_h * params.out_w;
   for (var r = 0u; r < 4u; r++) {
     let o = o0 + r;
     if (o < params.out_c) {

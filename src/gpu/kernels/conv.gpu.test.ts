@@ -8,7 +8,7 @@ import { cpuBackend, gpuBackend } from '../../testing/backends';
 import { convProductCases, convProductPlan } from '../../testing/conv-cases';
 import { expectClose } from '../../testing/expect-close';
 import { randomValues } from '../../testing/shapes';
-import { convWeightGradWith } from './conv';
+import { convForwardWith, convInputGradWith, convWeightGradWith } from './conv';
 
 const count = (shape: readonly number[]): number => shape.reduce((a, d) => a * d, 1);
 
@@ -51,18 +51,38 @@ describe('implicit-GEMM conv kernels vs CPU reference', () => {
         be.convForward({ x: s.x, weight: s.w, bias: null }, p),
       );
       expectClose(y0, wantY0, { ...tol(K), label: 'y' });
+      // Both thread blocks, whichever this adapter picks by default.
+      for (const quads of [1, 2] as const) {
+        const yq = gpu.ctx.alloc(wantY.length, 'test.y');
+        convForwardWith(rt, { x: dev.x, weight: dev.w, bias: dev.bias }, yq, p, quads);
+        expectClose(await gpu.read(yq), wantY, { ...tol(K), label: `y/${quads} quads` });
+      }
 
       const [dx, wantDx] = await both((be, s) => be.convInputGrad(s.dy, s.w, p));
       expect(dx.length).toBe(count(c.x));
       expectClose(dx, wantDx, { ...tol(O * c.w[2] * c.w[3]), label: 'dx' });
+      for (const quads of [1, 2] as const) {
+        const dxq = gpu.ctx.alloc(wantDx.length, 'test.dx');
+        convInputGradWith(rt, dev.dy, dev.w, dxq, p, quads);
+        expectClose(await gpu.read(dxq), wantDx, {
+          ...tol(O * c.w[2] * c.w[3]),
+          label: `dx/${quads} quads`,
+        });
+      }
 
       const [dw, wantDw] = await both((be, s) => be.convWeightGrad(s.dy, s.x, p));
       expectClose(dw, wantDw, { ...tol(p.batch * P), label: 'dW' });
-      // The split path a hardware GPU takes: partial sums over sample ranges, then the reduce.
-      for (const splits of [2, 3]) {
-        const split = gpu.ctx.alloc(O * K, 'test.dw');
-        convWeightGradWith(rt, dev.dy, dev.x, split, p, splits);
-        expectClose(await gpu.read(split), wantDw, { ...tol(p.batch * P), label: `dW/${splits}` });
+      // Both thread blocks, and the split path a hardware GPU takes: partial sums over sample
+      // ranges, then the reduce.
+      for (const splits of [1, 2, 3]) {
+        for (const channelQuads of [1, 2] as const) {
+          const split = gpu.ctx.alloc(O * K, 'test.dw');
+          convWeightGradWith(rt, dev.dy, dev.x, split, p, { splits, channelQuads });
+          expectClose(await gpu.read(split), wantDw, {
+            ...tol(p.batch * P),
+            label: `dW/${splits} splits/${channelQuads} quads`,
+          });
+        }
       }
     });
   }

@@ -154,20 +154,40 @@ function productValues(p: ConvProductPlan): Record<string, number> {
   };
 }
 
+/**
+ * Channel quads per thread of the three products (the kernels' CHANNEL_QUADS): 2 on software
+ * adapters (each loaded pixel value feeds 8 multiply-adds; forward 1.4x faster on SwiftShader at
+ * resnet-mini shapes), 1 elsewhere (fewer registers per GPU thread; not measured on a GPU).
+ */
+export type ChannelQuads = 1 | 2;
+const channelQuadsFor = (rt: GpuRuntime): ChannelQuads =>
+  isSoftwareAdapter(rt.adapterName) ? 2 : 1;
+
 /** y (N, O, OH, OW) = conv2d(x, W) + bias, in one dispatch (bias added at the store). */
 export function convForward(ctx: GpuContext, args: ConvForwardArgs, p: ConvProductPlan): Storage {
-  const plane = p.outHeight * p.outWidth;
-  const y = ctx.alloc(p.batch * p.outChannels * plane, 'conv.forward');
-  const threads = p.batch * ceilDiv(p.outChannels, 4) * ceilDiv(plane, 4);
-  ctx.rt.dispatch(
+  const y = ctx.alloc(p.batch * p.outChannels * p.outHeight * p.outWidth, 'conv.forward');
+  convForwardWith(ctx.rt, args, y, p, channelQuadsFor(ctx.rt));
+  return y;
+}
+
+/** convForward into `y` with a given number of output-channel quads per thread. */
+export function convForwardWith(
+  rt: GpuRuntime,
+  args: ConvForwardArgs,
+  y: Storage,
+  p: ConvProductPlan,
+  channelQuads: ChannelQuads,
+): void {
+  const threads =
+    p.batch * ceilDiv(p.outChannels, 4 * channelQuads) * ceilDiv(p.outHeight * p.outWidth, 4);
+  rt.dispatch(
     convForwardKernel,
     // Without a bias the kernel never reads that binding; W stands in for it.
-    [buf(args.x), buf(args.weight), buf(args.bias ?? args.weight), y.buffer],
+    [buf(args.x), buf(args.weight), buf(args.bias ?? args.weight), buf(y)],
     productValues(p),
     grid1d(ceilDiv(threads, PRODUCT_WG)),
-    { WG: PRODUCT_WG, HAS_BIAS: args.bias !== null },
+    { WG: PRODUCT_WG, HAS_BIAS: args.bias !== null, CHANNEL_QUADS: channelQuads },
   );
-  return y;
 }
 
 /** dx (N, C, H, W) = the adjoint of convForward's product applied to dy, in one dispatch. */
@@ -177,38 +197,58 @@ export function convInputGrad(
   weight: Storage,
   p: ConvProductPlan,
 ): Storage {
-  const inPlane = p.inHeight * p.inWidth;
-  const dx = ctx.alloc(p.batch * p.inChannels * inPlane, 'conv.input-grad');
-  const threads = p.batch * ceilDiv(p.inChannels, 4) * ceilDiv(inPlane, 4);
-  ctx.rt.dispatch(
+  const dx = ctx.alloc(p.batch * p.inChannels * p.inHeight * p.inWidth, 'conv.input-grad');
+  convInputGradWith(ctx.rt, dy, weight, dx, p, channelQuadsFor(ctx.rt));
+  return dx;
+}
+
+/** convInputGrad into `dx` with a given number of input-channel quads per thread. */
+export function convInputGradWith(
+  rt: GpuRuntime,
+  dy: Storage,
+  weight: Storage,
+  dx: Storage,
+  p: ConvProductPlan,
+  channelQuads: ChannelQuads,
+): void {
+  const threads =
+    p.batch * ceilDiv(p.inChannels, 4 * channelQuads) * ceilDiv(p.inHeight * p.inWidth, 4);
+  rt.dispatch(
     convInputGradKernel,
-    [buf(dy), buf(weight), dx.buffer],
+    [buf(dy), buf(weight), buf(dx)],
     productValues(p),
     grid1d(ceilDiv(threads, PRODUCT_WG)),
-    { WG: PRODUCT_WG },
+    { WG: PRODUCT_WG, CHANNEL_QUADS: channelQuads },
   );
-  return dx;
 }
 
 /** Below this many workgroups a GPU has idle cores (as the matmul's split-K). */
 const SPLIT_TARGET_WORKGROUPS = 256;
 const MAX_SPLITS = 32;
 
+/** How the weight gradient runs: sample ranges its sum is split into, and its thread block. */
+export interface WeightGradLaunch {
+  splits: number;
+  channelQuads: ChannelQuads;
+}
+
 /**
- * How many sample ranges the weight gradient's sum is split into: 1 on software adapters (their
- * few cores are busy anyway and the reduce pass would be pure cost), else enough for
- * SPLIT_TARGET_WORKGROUPS workgroups, at most one per sample. Not tuned on a GPU (none at hand).
+ * One sample range on software adapters (their few cores are busy anyway and the reduce pass
+ * would be pure cost); elsewhere enough ranges for SPLIT_TARGET_WORKGROUPS workgroups, at most
+ * one per sample. Not tuned on a GPU (none at hand).
  */
-export function convWeightGradSplits(software: boolean, p: ConvProductPlan): number {
-  if (software) return 1;
+export function convWeightGradLaunch(rt: GpuRuntime, p: ConvProductPlan): WeightGradLaunch {
+  const channelQuads = channelQuadsFor(rt);
+  if (isSoftwareAdapter(rt.adapterName)) return { splits: 1, channelQuads };
   const cols = p.inChannels * p.kernelH * p.kernelW;
-  const groups = ceilDiv(ceilDiv(p.outChannels, 4) * ceilDiv(cols, 4), PRODUCT_WG);
-  return Math.max(1, Math.min(p.batch, MAX_SPLITS, Math.floor(SPLIT_TARGET_WORKGROUPS / groups)));
+  const groups = ceilDiv(ceilDiv(p.outChannels, 4 * channelQuads) * ceilDiv(cols, 4), PRODUCT_WG);
+  const splits = Math.min(p.batch, MAX_SPLITS, Math.floor(SPLIT_TARGET_WORKGROUPS / groups));
+  return { splits: Math.max(1, splits), channelQuads };
 }
 
 /**
  * dW (O, C, KH, KW) = sum over samples and output pixels of dy x_patch, with the sample range
- * split `splits` ways (then one more dispatch adds the slices in a fixed order).
+ * split `launch.splits` ways (then one more dispatch adds the slices in a fixed order).
  */
 export function convWeightGradWith(
   rt: GpuRuntime,
@@ -216,27 +256,29 @@ export function convWeightGradWith(
   x: Storage,
   dw: Storage,
   p: ConvProductPlan,
-  splits: number,
+  { splits, channelQuads }: WeightGradLaunch,
 ): void {
   const size = p.outChannels * p.inChannels * p.kernelH * p.kernelW;
   const nChunk = ceilDiv(p.batch, splits);
   const used = ceilDiv(p.batch, nChunk);
   const threads =
-    used * ceilDiv(p.outChannels, 4) * ceilDiv(p.inChannels * p.kernelH * p.kernelW, 4);
-  const launch = (out: BufferRef): void =>
+    used *
+    ceilDiv(p.outChannels, 4 * channelQuads) *
+    ceilDiv(p.inChannels * p.kernelH * p.kernelW, 4);
+  const run = (out: BufferRef): void =>
     rt.dispatch(
       convWeightGradKernel,
       [buf(dy), buf(x), out],
       { ...productValues(p), n_chunk: nChunk },
       grid1d(ceilDiv(threads, PRODUCT_WG)),
-      { WG: PRODUCT_WG, SPLITS: used },
+      { WG: PRODUCT_WG, SPLITS: used, CHANNEL_QUADS: channelQuads },
     );
   if (used === 1) {
-    launch(buf(dw));
+    run(buf(dw));
     return;
   }
   const partial = rt.pool.acquire(used * size * 4, 'conv.weight-grad.split');
-  launch(partial);
+  run(partial);
   rt.dispatch(
     matmulSplitKReduceKernel,
     [partial, buf(dw)],
@@ -255,7 +297,6 @@ export function convWeightGrad(
   p: ConvProductPlan,
 ): Storage {
   const dw = ctx.alloc(p.outChannels * p.inChannels * p.kernelH * p.kernelW, 'conv.weight-grad');
-  const splits = convWeightGradSplits(isSoftwareAdapter(ctx.rt.adapterName), p);
-  convWeightGradWith(ctx.rt, dy, x, dw, p, splits);
+  convWeightGradWith(ctx.rt, dy, x, dw, p, convWeightGradLaunch(ctx.rt, p));
   return dw;
 }
