@@ -15,6 +15,7 @@ import {
   parallelConv2d,
   parallelLinear,
   type BranchBatchNorms,
+  type NormEpilogue,
   type ParallelBranches,
 } from '../ops/parallel';
 import type { SparseGroupState } from '../ops/sparse';
@@ -98,9 +99,10 @@ export interface SparseGroupHandle {
 /**
  * Sparse Parallel: y = sum_j norm_j(branch_j(x)), grouped into one product and one norm pass
  * (ops/parallel.ts). Parameters, masks and names stay per branch, so exports, RigL and the
- * optimiser see exactly the n separate layers; only the arithmetic is grouped.
+ * optimiser see exactly the n separate layers; only the arithmetic is grouped. A conv unit takes
+ * what a ResNet puts after its norm (residual add, ReLU) into that norm pass.
  */
-class ParallelUnit extends Module implements Forward {
+export class ParallelUnit extends Module implements Forward {
   private readonly branches: (Conv2d | Linear)[] = [];
   private readonly norms: (BatchNorm2d | LayerNorm)[] = [];
   private readonly group: SparseGroupHandle = { state: null };
@@ -127,7 +129,12 @@ class ParallelUnit extends Module implements Forward {
     for (const w of ctx.sparseWeights.slice(before)) w.group = this.group;
   }
 
-  forward(x: Tensor): Tensor {
+  /** Its branches are convs, so forward() takes a NormEpilogue. */
+  get isConv(): boolean {
+    return this.branches[0] instanceof Conv2d;
+  }
+
+  forward(x: Tensor, epilogue: NormEpilogue = {}): Tensor {
     const first = this.branches[0];
     const norms =
       first instanceof Conv2d
@@ -144,9 +151,18 @@ class ParallelUnit extends Module implements Forward {
       norms,
       group: this.group.state,
     };
-    return first instanceof Conv2d
-      ? parallelConv2d(x, branches, { stride: first.stride, padding: first.padding })
-      : parallelLinear(x, branches);
+    if (first instanceof Conv2d) {
+      return parallelConv2d(
+        x,
+        branches,
+        { stride: first.stride, padding: first.padding },
+        epilogue,
+      );
+    }
+    if (epilogue.residual || epilogue.relu) {
+      throw new Error('ParallelUnit: a residual or ReLU epilogue needs conv branches');
+    }
+    return parallelLinear(x, branches);
   }
 
   private batchNorms(): BranchBatchNorms {

@@ -1,6 +1,7 @@
 // Sparse Parallel (SIFT.md): y = sum_j norm_j(W_j x) over n equally shaped branches, computed as
-// ONE product with the n weights stacked along the output dim (n * out channels), ONE norm pass
-// over the n * out channels, and one sum over the branch axis, instead of n chains of kernels.
+// ONE product with the n weights stacked along the output dim (n * out channels) and ONE norm
+// kernel over the n * out channels that also sums the branches (and takes a ResNet block's
+// residual add and ReLU), instead of n chains of kernels.
 // Each branch keeps its own tensors (weights, norm parameters, running statistics); stacking them
 // is buffer copies, and the stacked gradients are split back the same way.
 import { SiftError } from '../common/errors';
@@ -63,22 +64,27 @@ function check(branches: ParallelBranches, conv: boolean): void {
   }
 }
 
-/** sum_j BN_j(conv2d(x, W_j) + b_j): x (N, C, H, W) -> (N, O, OH, OW). */
+/** What a ResNet applies right after a layer's norm, fused into the grouped norm's kernel. */
+export interface NormEpilogue {
+  /** Added after the branch sum; the output's shape. */
+  residual?: Tensor | null;
+  relu?: boolean;
+}
+
+/**
+ * relu?(sum_j BN_j(conv2d(x, W_j) + b_j) + residual?): x (N, C, H, W) -> (N, O, OH, OW).
+ */
 export function parallelConv2d(
   x: Tensor,
   branches: ParallelBranches,
   options: { stride: number; padding: number },
+  epilogue: NormEpilogue = {},
 ): Tensor {
   check(branches, true);
-  const n = branches.weights.length;
-  const outChannels = branches.weights[0].shape[0];
   const { weight, compressed } = stackSparseWeights(branches.weights, branches.group);
   const bias = branches.biases ? concat(branches.biases, 0) : null;
   const y = conv2d(x, weight, bias, { ...options, sparse: compressed });
-  const normed = groupedBatchNorm(y, branches.norms as BranchBatchNorms);
-  const [batch, , h, w] = normed.shape;
-  const perBranch = reshape(normed, [batch, n, outChannels * h * w]);
-  return reshape(sum(perBranch, 1), [batch, outChannels, h, w]);
+  return groupedBatchNorm(y, branches.norms as BranchBatchNorms, epilogue);
 }
 
 /** sum_j norm_j(x W_j^T + b_j): x (..., in) -> (..., out). */
@@ -92,15 +98,20 @@ export function parallelLinear(x: Tensor, branches: ParallelBranches): Tensor {
   let y = compressed ? sparseLinear(x2, weight, compressed) : matmul(x2, weight, { transB: true });
   if (branches.biases) y = add(y, concat(branches.biases, 0));
   const norms = branches.norms;
-  const normed =
-    norms.kind === 'layernorm'
-      ? groupedLayerNorm(reshape(y, [-1, n, out]), norms)
-      : reshape(groupedBatchNorm(y, norms), [-1, n, out]);
+  if (norms.kind === 'batchnorm') return reshape(groupedBatchNorm(y, norms), [...lead, out]);
+  const normed = groupedLayerNorm(reshape(y, [-1, n, out]), norms);
   return reshape(sum(normed, 1), [...lead, out]);
 }
 
-/** BN_j over channels [j * C, (j + 1) * C) of y (N, n * C, ...): one batch norm. */
-function groupedBatchNorm(y: Tensor, norms: BranchBatchNorms): Tensor {
+/**
+ * relu?(sum_j BN_j(y_j) + residual?) for BN_j over channels [j * C, (j + 1) * C) of y
+ * (N, n * C, ...): one batch norm kernel, output (N, C, ...).
+ */
+function groupedBatchNorm(
+  y: Tensor,
+  norms: BranchBatchNorms,
+  { residual = null, relu = false }: NormEpilogue = {},
+): Tensor {
   const be = y.backend;
   const runningMean = concat(norms.runningMeans, 0);
   const runningVar = concat(norms.runningVars, 0);
@@ -110,7 +121,12 @@ function groupedBatchNorm(y: Tensor, norms: BranchBatchNorms): Tensor {
     concat(norms.betas, 0),
     runningMean,
     runningVar,
-    norms,
+    {
+      ...norms,
+      branches: norms.gammas.length,
+      residual,
+      relu,
+    },
   );
   if (norms.training) {
     // batchNorm2d updated the stacked statistics in place; hand each branch its slice back.

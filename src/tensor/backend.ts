@@ -105,12 +105,17 @@ export interface NormGrads {
 
 /**
  * Training-mode batch norm over x (n, channels, spatial) with what a ResNet puts right after it
- * fused in: out = relu?(gamma * (x - mean) * rstd + beta + residual?).
+ * fused in: out = relu?(gamma * (x - mean) * rstd + beta + residual?). With branches > 1 the
+ * channels are Sparse Parallel's stacked branch norms, channel j * (channels / branches) + o being
+ * branch j's copy of output channel o, summed before the residual and the ReLU: out, residual and
+ * dy are (n, channels / branches, spatial).
  */
 export interface BatchNormPlan {
   n: number;
   channels: number;
   spatial: number;
+  /** Norms summed into each output channel; 1 for a plain batch norm. Divides channels. */
+  branches: number;
   eps: number;
   /** Weight of this batch in the running statistics (PyTorch's momentum, 0.1 by default). */
   momentum: number;
