@@ -2,6 +2,7 @@
 // closure; backward() walks the graph in reverse topological order (iteratively, since GPT
 // graphs are deep) and accumulates gradients into leaves' .grad.
 import { SiftError } from '../common/errors';
+import type { Storage } from './backend';
 import { keep } from './scope';
 import { full, Tensor, type Creator } from './tensor';
 
@@ -123,6 +124,20 @@ function accumulateLeaf(leaf: Tensor, g: Tensor): void {
   if (leaf.gradSlot) be.assign(leaf.gradSlot, g.storage);
   const storage = leaf.gradSlot ?? be.clone(g.storage);
   leaf.grad = keep(new Tensor(be, storage, leaf.shape, { name }));
+}
+
+/**
+ * For an op whose backward can write a leaf's gradient in place (e.g. a stack of parameters
+ * whose gradient slots lie end to end): when `leaf` is a parameter with a gradient slot and no
+ * gradient yet, make that slot its gradient and return it; the caller fills it before anything
+ * reads it and returns no gradient for the leaf. Null otherwise (hand the gradient to the tape).
+ */
+export function claimLeafGrad(leaf: Tensor): Storage | null {
+  if (leaf.creator || !leaf.requiresGrad || leaf.grad || !leaf.gradSlot) return null;
+  leaf.grad = keep(
+    new Tensor(leaf.backend, leaf.gradSlot, leaf.shape, { name: `${leaf.name}.grad` }),
+  );
+  return leaf.gradSlot;
 }
 
 /** Release and clear the gradients of `params`. */
