@@ -1,9 +1,9 @@
-// Equally shaped tensors stacked along a new leading run of dim 0 (concat on axis 0) without
-// copies where the memory allows: Sparse Parallel stacks its n branches' parameters every step
-// (issue #10), and the optimiser's arena usually holds them end to end already. The forward is a
-// view of that memory when the pieces lie end to end (Backend.span); the backward writes the
-// gradient straight into the parameters' gradient slots, one copy per run of adjacent slots,
-// instead of slicing it and copying each slice again.
+// Tensors joined along dim 0 (concat on axis 0) without copies where the memory allows: Sparse
+// Parallel stacks its n branches' parameters every step (issue #10), and the optimiser's arena
+// usually holds them end to end already. The forward is a view of that memory when the pieces lie
+// end to end (Backend.span); the backward writes the gradient straight into the parameters'
+// gradient slots, one copy per run of adjacent slots, instead of slicing it and copying each
+// slice again.
 import type { Storage } from '../tensor/backend';
 import { claimLeafGrad, noGrad, record } from '../tensor/tape';
 import { Tensor } from '../tensor/tensor';
