@@ -3,7 +3,7 @@
 // train/parallel-dispatches.gpu.test.ts, with copy counts).
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../reference/backend';
-import { checkArenaStack, checkLooseStack } from '../testing/stack-leading';
+import { checkArenaStack, checkLooseStack, checkSharedLeaf } from '../testing/stack-leading';
 
 const cpu = new CpuBackend();
 
@@ -22,5 +22,9 @@ describe('stackLeading', () => {
 
   it('falls back to the tape for a leaf with a gradient and for a computed input', async () => {
     await checkLooseStack(cpu);
+  });
+
+  it("adds a stacked parameter's other gradients after its slot copy", async () => {
+    await checkSharedLeaf(cpu);
   });
 });

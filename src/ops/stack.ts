@@ -2,10 +2,10 @@
 // Parallel stacks its n branches' parameters every step (issue #10), and the optimiser's arena
 // usually holds them end to end already. The forward is a view of that memory when the pieces lie
 // end to end (Backend.span); the backward writes the gradient straight into the parameters'
-// gradient slots, one copy per run of adjacent slots, instead of slicing it and copying each
-// slice again.
+// gradient slots, one copy per run of adjacent slots (run with the tape's other slot copies after
+// the last kernel), instead of slicing it and copying each slice again.
 import type { Storage } from '../tensor/backend';
-import { claimLeafGrad, noGrad, record } from '../tensor/tape';
+import { claimLeafGrad, copyIntoGradSlot, noGrad, record } from '../tensor/tape';
 import { Tensor } from '../tensor/tensor';
 import { concat } from './shape';
 
@@ -37,7 +37,7 @@ function splitGrad(xs: readonly Tensor[], g: Tensor): (Tensor | null)[] {
     if (!run) return;
     // A run holds only slots that span() joined as it grew.
     const dst = run.slots.length > 1 ? be.span(run.slots)! : run.slots[0];
-    be.copyRange(dst, 0, g.storage, run.at, dst.size);
+    copyIntoGradSlot(be, dst, g.storage, run.at);
     run = null;
   };
   let at = 0;

@@ -3,7 +3,8 @@
 // tensors, one already holding a gradient and one not a leaf (the tape's path). Every value and
 // gradient against concat's, exactly: all of them are copies.
 import { expect } from 'vitest';
-import { mul } from '../ops/elementwise';
+import { add, mul } from '../ops/elementwise';
+import { sum } from '../ops/reduce';
 import { concat } from '../ops/shape';
 import { stackLeading } from '../ops/stack';
 import type { Backend } from '../tensor/backend';
@@ -103,4 +104,32 @@ export async function checkLooseStack(be: Backend): Promise<void> {
     { atol: 1e-6, label: 'through mul' },
   );
   expectClose(await leaf.grad!.data(), part(2), { atol: 0, label: 'plain leaf' });
+}
+
+/**
+ * A parameter stacked and also used directly: its slot takes the stack's part of the gradient
+ * (a copy deferred to the end of backward) before the other use's gradient is added in.
+ */
+export async function checkSharedLeaf(be: Backend): Promise<void> {
+  const params = be.arena([4, 4], 0);
+  const grads = be.arena([4, 4], 0);
+  const [a, b] = [0, 1].map((i) => {
+    const t = new Tensor(be, params.parts[i], [1, 4], { requiresGrad: true, name: `p${i}` });
+    t.gradSlot = grads.parts[i];
+    return t;
+  });
+  const seed = randomValues(8, 3);
+  const y = stackLeading([a, b]);
+  const twice = mul(a, tensor(be, [2, 2, 2, 2], [1, 4]));
+  // loss = <seed, y> + <1, 2a>: d/da = seed[0..4) + 2, d/db = seed[4..8).
+  const loss = add(sum(mul(y, tensor(be, seed, [2, 4]))), sum(twice));
+  backward(loss);
+  expectClose(
+    await a.grad!.data(),
+    seed.slice(0, 4).map((v) => v + 2),
+    { atol: 1e-6, label: 'a' },
+  );
+  expectClose(await b.grad!.data(), seed.slice(4, 8), { atol: 1e-6, label: 'b' });
+  be.release(params.whole);
+  be.release(grads.whole);
 }

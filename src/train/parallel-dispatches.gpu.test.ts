@@ -18,7 +18,7 @@ import { tensor } from '../tensor/tensor';
 import { cpuBackend, gpuBackend } from '../testing/backends';
 import { expectClose } from '../testing/expect-close';
 import { randomValues } from '../testing/shapes';
-import { checkArenaStack, checkLooseStack } from '../testing/stack-leading';
+import { checkArenaStack, checkLooseStack, checkSharedLeaf } from '../testing/stack-leading';
 import { loadData, prepareRun } from './setup';
 
 const profile = (csrMaxDensity: number): KernelProfile => ({
@@ -159,6 +159,7 @@ describe('the copy primitives of the grouping, GPU against CPU', () => {
     const packed = await checkArenaStack(gpu, [[17], [17], [17]], { countCopies, packed: true });
     expect(packed).toEqual({ isView: true, gradsInSlots: true, copies: 1 });
     await checkLooseStack(gpu);
+    await checkSharedLeaf(gpu);
   });
 
   it('span joins only parts that lie end to end from a bindable offset', async () => {
