@@ -61,14 +61,16 @@ async function stepCosts(overrides: Partial<RunConfig>, kernelProfile: KernelPro
     .sort((a, b) => b[1] - a[1]);
   const paths = run.sparsity?.paths().map((p) => p.path) ?? [];
   run.dispose();
-  const per = (k: 'dispatches' | 'submits' | 'readbacks' | 'createdBuffers' | 'copies') =>
-    after[k] - before[k];
+  const per = (
+    k: 'dispatches' | 'submits' | 'readbacks' | 'createdBuffers' | 'copies' | 'computePasses',
+  ) => after[k] - before[k];
   return {
     dispatches: per('dispatches'),
     submits: per('submits'),
     readbacks: per('readbacks'),
     createdBuffers: per('createdBuffers'),
     copies: per('copies'),
+    computePasses: per('computePasses'),
     paths: new Set(paths),
     histogram,
   };
