@@ -92,9 +92,9 @@ export class WebGpuBackend implements Backend {
     return out;
   }
 
-  arena(sizes: readonly number[], fillValue: number): Arena {
+  arena(sizes: readonly number[], fillValue: number, packed = false): Arena {
     // Bind group offsets must be multiples of the device's storage alignment (256 bytes typically).
-    const align = this.rt.device.limits.minStorageBufferOffsetAlignment / 4;
+    const align = packed ? 1 : this.bindAlignment() / 4;
     const offsets: number[] = [];
     let total = 0;
     for (const size of sizes) {
@@ -111,6 +111,23 @@ export class WebGpuBackend implements Backend {
         }),
     );
     return { whole, parts, offsets };
+  }
+
+  span(parts: readonly Storage[]): Storage | null {
+    const slices = parts.map((p) => (p as GpuStorage).slice);
+    const first = slices[0];
+    if (!first || first.offset % this.bindAlignment() !== 0) return null;
+    let end = first.offset;
+    for (const [i, s] of slices.entries()) {
+      if (!s || s.buffer !== first.buffer || s.offset !== end) return null;
+      end += parts[i].size * 4;
+    }
+    const size = (end - first.offset) / 4;
+    return new GpuStorage(first.buffer, size, { ...first, size: Math.max(1, size) * 4 });
+  }
+
+  private bindAlignment(): number {
+    return this.rt.device.limits.minStorageBufferOffsetAlignment;
   }
 
   unary(op: UnaryOp, x: Storage, alpha = 0): Storage {

@@ -10,7 +10,7 @@ import type { NormLayer } from '../spec/model-spec';
 import type { ResNetConfig } from '../spec/resnet-spec';
 import type { ModelPlan } from '../sparse/transforms/plan';
 import type { Tensor } from '../tensor/tensor';
-import { buildNorm, buildUnit, type BuildContext, type UnitModule } from './units';
+import { buildNorm, buildUnit, ParallelUnit, type BuildContext, type UnitModule } from './units';
 
 /** Looks up the pieces of a transformed model by base-layer name. */
 export class PlanIndex {
@@ -44,10 +44,22 @@ export class PlanIndex {
 
 const applyNorm = (norm: UnitModule | null, x: Tensor): Tensor => (norm ? norm.forward(x) : x);
 
-/** relu(norm(x) + residual): one fused kernel each way when the norm is a BatchNorm2d. */
-function normAddRelu(norm: UnitModule | null, x: Tensor, residual: Tensor | null = null): Tensor {
-  if (norm instanceof BatchNorm2d) return norm.forward(x, { residual, relu: true });
-  const y = applyNorm(norm, x);
+/**
+ * relu(norm(conv(x)) + residual): one fused norm kernel each way when the norm is a BatchNorm2d,
+ * or when conv is a Sparse Parallel unit, whose branch norms take the add and ReLU instead.
+ */
+function convNormAddRelu(
+  conv: UnitModule,
+  norm: UnitModule | null,
+  x: Tensor,
+  residual: Tensor | null = null,
+): Tensor {
+  if (!norm && conv instanceof ParallelUnit && conv.isConv) {
+    return conv.forward(x, { residual, relu: true });
+  }
+  const h = conv.forward(x);
+  if (norm instanceof BatchNorm2d) return norm.forward(h, { residual, relu: true });
+  const y = applyNorm(norm, h);
   return relu(residual ? add(y, residual) : y);
 }
 
@@ -77,11 +89,11 @@ class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const h = normAddRelu(this.bn1, this.conv1.forward(x));
+    const h = convNormAddRelu(this.conv1, this.bn1, x);
     const shortcut = this.shortcutConv
       ? applyNorm(this.shortcutNorm, this.shortcutConv.forward(x))
       : x;
-    return normAddRelu(this.bn2, this.conv2.forward(h), shortcut);
+    return convNormAddRelu(this.conv2, this.bn2, h, shortcut);
   }
 }
 
@@ -109,7 +121,7 @@ export class ResNet extends Module {
 
   /** x (N, C, H, W) -> logits (N, classes) */
   forward(x: Tensor): Tensor {
-    let h = normAddRelu(this.bn1, this.conv1.forward(x));
+    let h = convNormAddRelu(this.conv1, this.bn1, x);
     for (const block of this.blocks) h = block.forward(h);
     return this.fc.forward(globalAvgPool2d(h));
   }

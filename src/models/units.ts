@@ -15,13 +15,14 @@ import {
   parallelConv2d,
   parallelLinear,
   type BranchBatchNorms,
+  type NormEpilogue,
   type ParallelBranches,
 } from '../ops/parallel';
 import type { SparseGroupState } from '../ops/sparse';
 import type { LayerSpec, NormLayer, WeightLayer } from '../spec/model-spec';
 import { isWeightLayer, weightShape } from '../spec/model-spec';
 import type { LayerPlan } from '../sparse/transforms/plan';
-import type { Backend } from '../tensor/backend';
+import type { Backend, Storage } from '../tensor/backend';
 import type { Tensor } from '../tensor/tensor';
 
 /** A weight SIFT trains sparsely: its PyTorch parameter path, tensor and planned density. */
@@ -98,16 +99,21 @@ export interface SparseGroupHandle {
 /**
  * Sparse Parallel: y = sum_j norm_j(branch_j(x)), grouped into one product and one norm pass
  * (ops/parallel.ts). Parameters, masks and names stay per branch, so exports, RigL and the
- * optimiser see exactly the n separate layers; only the arithmetic is grouped.
+ * optimiser see exactly the n separate layers; only the arithmetic is grouped. A conv unit takes
+ * what a ResNet puts after its norm (residual add, ReLU) into that norm pass.
  */
-class ParallelUnit extends Module implements Forward {
+export class ParallelUnit extends Module implements Forward {
   private readonly branches: (Conv2d | Linear)[] = [];
   private readonly norms: (BatchNorm2d | LayerNorm)[] = [];
   private readonly group: SparseGroupHandle = { state: null };
 
+  /** The branch norms' running statistics, packed end to end (see packStatistics). */
+  private readonly packed: Storage[] = [];
+
   constructor(pieces: Map<string, LayerSpec>, ctx: BuildContext) {
     super();
     const before = ctx.sparseWeights.length;
+    const norms: NormLayer[] = [];
     for (let j = 0; pieces.has(`branches.${j}`); j++) {
       const spec = pieces.get(`branches.${j}`) as WeightLayer;
       const norm = pieces.get(`norms.${j}`) as NormLayer | undefined;
@@ -120,14 +126,51 @@ class ParallelUnit extends Module implements Forward {
       this.branches.push(
         this.addModule(`branches.${j}`, buildWeightLayer(spec, ctx) as Conv2d | Linear),
       );
+      norms.push(norm);
+    }
+    // The branches' parameters come first, then the norms': the optimiser's arena lays
+    // parameters out in this order, so the n weights lie end to end and stack as one view.
+    norms.forEach((norm, j) =>
       this.norms.push(
         this.addModule(`norms.${j}`, buildNorm(norm, ctx.backend) as BatchNorm2d | LayerNorm),
-      );
-    }
+      ),
+    );
+    this.packStatistics(ctx.backend);
     for (const w of ctx.sparseWeights.slice(before)) w.group = this.group;
   }
 
-  forward(x: Tensor): Tensor {
+  /**
+   * Moves the batch norms' running means (and variances) into one packed allocation, so that
+   * the grouped norm updates them in place through one view instead of stacking them and copying
+   * the update back every step. Only that view is bound to kernels; checkpoints copy each
+   * branch's part.
+   */
+  private packStatistics(backend: Backend): void {
+    const norms = this.norms.filter((m) => m instanceof BatchNorm2d);
+    if (norms.length < 2) return;
+    for (const pick of [(m: BatchNorm2d) => m.runningMean, (m: BatchNorm2d) => m.runningVar]) {
+      const arena = backend.arena(
+        norms.map((m) => pick(m).size),
+        0,
+        true,
+      );
+      norms.forEach((m, j) => pick(m).moveTo(arena.parts[j]));
+      this.packed.push(arena.whole);
+    }
+  }
+
+  override dispose(): void {
+    super.dispose();
+    for (const s of this.packed) this.norms[0].weight.backend.release(s);
+    this.packed.length = 0;
+  }
+
+  /** Its branches are convs, so forward() takes a NormEpilogue. */
+  get isConv(): boolean {
+    return this.branches[0] instanceof Conv2d;
+  }
+
+  forward(x: Tensor, epilogue: NormEpilogue = {}): Tensor {
     const first = this.branches[0];
     const norms =
       first instanceof Conv2d
@@ -144,9 +187,18 @@ class ParallelUnit extends Module implements Forward {
       norms,
       group: this.group.state,
     };
-    return first instanceof Conv2d
-      ? parallelConv2d(x, branches, { stride: first.stride, padding: first.padding })
-      : parallelLinear(x, branches);
+    if (first instanceof Conv2d) {
+      return parallelConv2d(
+        x,
+        branches,
+        { stride: first.stride, padding: first.padding },
+        epilogue,
+      );
+    }
+    if (epilogue.residual || epilogue.relu) {
+      throw new Error('ParallelUnit: a residual or ReLU epilogue needs conv branches');
+    }
+    return parallelLinear(x, branches);
   }
 
   private batchNorms(): BranchBatchNorms {

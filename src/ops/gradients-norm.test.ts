@@ -233,6 +233,80 @@ describe('reference primitives and ops on hand-worked cases', () => {
     expectClose(read(evalFused), want, { atol: 1e-12 });
   });
 
+  it('batchNorm2d over stacked branches (Sparse Parallel) equals BN, branch sum, add, ReLU', async () => {
+    // n = 1, 2, 10 branches of 1, 3, 17 output channels, batch 1 and 3.
+    const cases: FusedCase[] = [
+      { shape: [3, 3, 2, 3], branches: 1, residual: true, relu: true, seed: 80 },
+      { shape: [1, 2, 3, 3], branches: 2, residual: true, relu: true, seed: 81 },
+      { shape: [3, 34, 2, 1], branches: 2, residual: false, relu: true, seed: 82 },
+      { shape: [3, 30, 1, 2], branches: 10, residual: true, relu: false, seed: 83 },
+      { shape: [1, 10, 2, 2], branches: 10, residual: false, relu: false, seed: 84 },
+    ];
+    for (const c of cases) {
+      const fused = await fusedBatchNormResults(cpu, c, true);
+      const composed = await fusedBatchNormResults(cpu, c, false);
+      expect(fused.length).toBe(c.residual ? 7 : 6);
+      fused.forEach((v, i) => expectClose(v, composed[i], { atol: 1e-12, label: `result ${i}` }));
+    }
+    // Eval mode composes the same sum from the running statistics.
+    const x = tensor(cpu, randomValues(24, 62), [2, 6, 2, 1]);
+    const r = tensor(cpu, randomValues(12, 63), [2, 3, 2, 1]);
+    const [g, b] = [tensor(cpu, randomValues(6, 64), [6]), tensor(cpu, randomValues(6, 65), [6])];
+    const [rm, rv] = [tensor(cpu, randomValues(6, 66), [6]), tensor(cpu, [1, 2, 3, 1, 2, 3], [6])];
+    const grouped = batchNorm2d(x, g, b, rm, rv, {
+      training: false,
+      residual: r,
+      relu: true,
+      branches: 2,
+    });
+    const plain = read(batchNorm2d(x, g, b, rm, rv, { training: false }));
+    const want = Array.from(read(r), (rv, i) => {
+      const [sample, rest] = [Math.floor(i / 6), i % 6];
+      return Math.max(0, plain[sample * 12 + rest] + plain[sample * 12 + 6 + rest] + rv);
+    });
+    expect(grouped.shape).toEqual([2, 3, 2, 1]);
+    expectClose(read(grouped), want, { atol: 1e-12 });
+  });
+
+  it('batchNorm2d over stacked branches: gradient check of x, gamma, beta, residual', () => {
+    for (const [branches, relu] of [
+      [3, true],
+      [2, false],
+    ] as const) {
+      const [n, out, h, w] = [3, 2, 2, 1];
+      const c = branches * out;
+      expectGradOk(
+        ([x, g, b, r]) =>
+          batchNorm2d(
+            x,
+            g,
+            b,
+            tensor(cpu, Array(c).fill(0), [c]),
+            tensor(cpu, Array(c).fill(1), [c]),
+            {
+              training: true,
+              residual: r,
+              relu,
+              branches,
+            },
+          ),
+        [
+          input([n, c, h, w], 90 + branches),
+          input([c], 91, positive),
+          input([c], 92),
+          // Offset so that no output sits at the ReLU's kink.
+          input([n, out, h, w], 93, (v) => v + 0.37),
+        ],
+      );
+    }
+  });
+
+  it('batchNorm2d refuses channels that do not split into the branches', () => {
+    const x = tensor(cpu, randomValues(10, 1), [1, 5, 2, 1]);
+    const p = tensor(cpu, randomValues(5, 2), [5]);
+    expect(() => batchNorm2d(x, p, p, p, p, { training: true, branches: 2 })).toThrow(/branches/);
+  });
+
   it('batchNorm2d eval: running statistics, nothing updated', () => {
     const runningMean = tensor(cpu, [1, -1], [2]);
     const runningVar = tensor(cpu, [3, 0], [2]);

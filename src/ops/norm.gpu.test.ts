@@ -111,7 +111,10 @@ describe('batch norm kernels vs CPU reference', () => {
         const residual = randomValues(size, size + 3);
         const runningMean = randomValues(channels, channels + 4);
         const runningVar = randomValues(channels, channels + 5).map((v) => v + 1.5);
-        const plan: BatchNormPlan = { n, channels, spatial, eps: 1e-5, momentum: 0.1, ...fused };
+        const plan: BatchNormPlan = {
+          ...{ n, channels, spatial, branches: 1, eps: 1e-5, momentum: 0.1 },
+          ...fused,
+        };
         const fwd = await onBoth(
           [x, gamma, beta, residual, runningMean, runningVar],
           (b, [xs, g, bt, r, rm, rv]) => {
@@ -205,6 +208,28 @@ describe('norm ops on the GPU vs the CPU reference', () => {
       fused.forEach((v, i) => {
         expectClose(v, composed[i], { atol: 1e-5, rtol: 1e-4, label: `vs composed ${i}` });
         expectClose(v, reference[i], { atol: 1e-5, rtol: 1e-4, label: `vs reference ${i}` });
+      });
+    }
+  });
+
+  it('batchNorm2d over stacked branches (Sparse Parallel) matches the composition and the CPU', async () => {
+    const { gpu } = await gpuBackend();
+    // n = 1, 2, 10 branches of 1, 3, 17 output channels, batch 1 and 3, odd spatial sizes.
+    const cases: FusedCase[] = [
+      { shape: [3, 17, 3, 1], branches: 1, residual: true, relu: true, seed: 73 },
+      { shape: [1, 6, 5, 3], branches: 2, residual: true, relu: true, seed: 74 },
+      { shape: [3, 34, 1, 3], branches: 2, residual: false, relu: true, seed: 75 },
+      { shape: [3, 30, 3, 1], branches: 10, residual: true, relu: false, seed: 76 },
+      { shape: [1, 10, 3, 3], branches: 10, residual: true, relu: true, seed: 77 },
+    ];
+    for (const c of cases) {
+      const fused = await fusedBatchNormResults(gpu, c, true);
+      const composed = await fusedBatchNormResults(gpu, c, false);
+      const reference = await fusedBatchNormResults(cpuBackend, c, true);
+      fused.forEach((v, i) => {
+        const label = `${c.shape.join('x')}/${c.branches}: result ${i}`;
+        expectClose(v, composed[i], { atol: 1e-5, rtol: 1e-4, label: `vs composed ${label}` });
+        expectClose(v, reference[i], { atol: 1e-5, rtol: 1e-4, label: `vs reference ${label}` });
       });
     }
   });

@@ -8,6 +8,8 @@ import { broadcastPlan, type Shape, sizeOf } from '../tensor/shape';
 import { record } from '../tensor/tape';
 import { Tensor } from '../tensor/tensor';
 import { add, relu as reluOp } from './elementwise';
+import { sum } from './reduce';
+import { reshape } from './shape';
 
 function expectParam(name: string, t: Tensor, size: number, op: string): void {
   if (t.size !== size) {
@@ -67,6 +69,12 @@ export interface BatchNormOptions {
   residual?: Tensor | null;
   /** Apply max(0, .) last. */
   relu?: boolean;
+  /**
+   * Sparse Parallel's stacked branch norms (docs/sift-method.md): x's C = branches * O channels
+   * are `branches` norms of O channels each (channel j * O + o is branch j's copy of o), summed
+   * into an (N, O, ...) output before the residual and the ReLU; one kernel each way. Default 1.
+   */
+  branches?: number;
 }
 
 /**
@@ -78,6 +86,7 @@ export interface BatchNormOptions {
  * where the batch variance for runningVar is the unbiased one (times M / (M - 1), M = N * H * W).
  * Eval: normalises with runningMean and rstd = 1 / sqrt(runningVar + eps); nothing is updated.
  * Gradients flow to x, gamma and beta; the running statistics are buffers, not parameters.
+ * With `branches`, the output (and the residual) has channels / branches channels.
  */
 export function batchNorm2d(
   x: Tensor,
@@ -85,8 +94,10 @@ export function batchNorm2d(
   beta: Tensor,
   runningMean: Tensor,
   runningVar: Tensor,
-  { training, momentum = 0.1, eps = 1e-5, residual = null, relu = false }: BatchNormOptions,
+  options: BatchNormOptions,
 ): Tensor {
+  const { training, momentum = 0.1, eps = 1e-5, residual = null, relu = false } = options;
+  const branches = options.branches ?? 1;
   if (x.rank < 2) {
     throw new SiftError(
       'SHAPE_MISMATCH',
@@ -103,17 +114,37 @@ export function batchNorm2d(
   ] as const) {
     expectParam(name, t, channels, 'batchNorm2d');
   }
-  if (residual && residual.shape.join() !== x.shape.join()) {
+  if (!Number.isInteger(branches) || branches < 1 || channels % branches !== 0) {
     throw new SiftError(
       'SHAPE_MISMATCH',
-      `batchNorm2d: residual [${residual.shape.join(', ')}] should match x [${x.shape.join(', ')}]`,
+      `batchNorm2d: ${channels} channels do not split into ${branches} branches`,
+    );
+  }
+  const outShape = [n, channels / branches, ...x.shape.slice(2)];
+  if (residual && residual.shape.join() !== outShape.join()) {
+    throw new SiftError(
+      'SHAPE_MISMATCH',
+      `batchNorm2d: residual [${residual.shape.join(', ')}] should be [${outShape.join(', ')}]`,
     );
   }
   if (training) {
-    const plan: BatchNormPlan = { n, channels, spatial, eps, momentum, residual: !!residual, relu };
-    return batchNormTraining(x, gamma, beta, residual, runningMean, runningVar, plan);
+    const plan: BatchNormPlan = {
+      n,
+      channels,
+      spatial,
+      branches,
+      eps,
+      momentum,
+      residual: !!residual,
+      relu,
+    };
+    return batchNormTraining(x, gamma, beta, residual, runningMean, runningVar, plan, outShape);
   }
   let out = batchNormEval(x, gamma, beta, runningMean, runningVar, { n, channels, spatial }, eps);
+  if (branches > 1) {
+    // Eval runs outside the training step: the unfused composition is fine here.
+    out = reshape(sum(reshape(out, [n, branches, sizeOf(outShape) / n]), 1), outShape);
+  }
   if (residual) out = add(out, residual);
   return relu ? reluOp(out) : out;
 }
@@ -132,6 +163,7 @@ function batchNormTraining(
   runningMean: Tensor,
   runningVar: Tensor,
   plan: BatchNormPlan,
+  outShape: Shape,
 ): Tensor {
   const b = x.backend;
   const count = plan.n * plan.spatial;
@@ -156,7 +188,7 @@ function batchNormTraining(
   const mean = new Tensor(b, stats.mean, [plan.channels]);
   const rstd = new Tensor(b, stats.rstd, [plan.channels]);
   const inputs = residual ? [x, gamma, beta, residual] : [x, gamma, beta];
-  const out = new Tensor(b, stats.out, x.shape);
+  const out = new Tensor(b, stats.out, outShape);
   record(out, 'batchNorm2d', inputs, (g) => {
     const grads = b.batchNormBackward(
       {

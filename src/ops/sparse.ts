@@ -5,7 +5,7 @@ import { Mask } from '../sparse/mask';
 import type { CsrWeight, SparseBackend, WeightGradKind } from '../tensor/sparse-backend';
 import { record } from '../tensor/tape';
 import { Tensor } from '../tensor/tensor';
-import { concat } from './shape';
+import { stackLeading } from './stack';
 
 /** Runtime state of one sparsified weight on the compressed path. */
 export interface SparseWeightState {
@@ -120,7 +120,8 @@ export function releaseSparseGroup(group: SparseGroupState): void {
 }
 
 /**
- * The group's weights stacked along dim 0 (buffer copies). Its gradient is masked by the stacked
+ * The group's weights stacked along dim 0 (a view where they lie end to end, else buffer copies;
+ * ops/stack.ts). Its gradient is masked by the stacked
  * mask in one pass before it is split back to the branches, unless RigL asked for the dense one;
  * on the compressed path the returned state makes the product itself produce it masked (SDDMM).
  */
@@ -128,7 +129,7 @@ export function stackSparseWeights(
   weights: readonly Tensor[],
   group: SparseGroupState | null,
 ): { weight: Tensor; compressed: SparseWeightState | null } {
-  const stackedW = concat(weights, 0);
+  const stackedW = stackLeading(weights);
   if (!group) return { weight: stackedW, compressed: null };
   const stacked = stackedOf(group, stackedW);
   if (stacked.csr) {

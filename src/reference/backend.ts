@@ -68,6 +68,17 @@ export class CpuBackend implements Backend {
   clone(src: Storage): Storage {
     return wrap(Float64Array.from(cpu(src)));
   }
+  span(parts: readonly Storage[]): Storage | null {
+    const views = parts.map(cpu);
+    const first = views[0];
+    let end = first.byteOffset;
+    for (const v of views) {
+      if (v.buffer !== first.buffer || v.byteOffset !== end) return null;
+      end += v.byteLength;
+    }
+    return wrap(new Float64Array(first.buffer, first.byteOffset, (end - first.byteOffset) / 8));
+  }
+  // Parts are never padded here, so packed changes nothing.
   arena(sizes: readonly number[], fillValue: number): Arena {
     const offsets: number[] = [];
     let total = 0;

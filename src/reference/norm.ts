@@ -131,16 +131,17 @@ export function layerNormBackward(
 }
 
 /**
- * x (n, channels, spatial), gamma and beta (channels) -> out = relu?(bn(x) + residual?), the
- * per-channel mean and rstd; the running statistics blended in place (unbiased variance).
+ * x (n, channels, spatial), gamma and beta (channels) -> out = relu?(sum over branches of bn(x)
+ * + residual?) (n, channels / branches, spatial), the per-channel mean and rstd; the running
+ * statistics blended in place (unbiased variance).
  */
 export function batchNormTrain(args: BatchNormTrainArgs, plan: BatchNormPlan): NormStats {
-  const { n, channels, spatial, eps, momentum } = plan;
+  const { n, channels, spatial, eps, momentum, branches } = plan;
   const channelOf = (i: number) => Math.floor(i / spatial) % channels;
   const group = channelGroup(n, channels, spatial);
   const xs = cpu(args.x);
   const stats = normalise(xs, cpu(args.gamma), cpu(args.beta), channels, group, channelOf, eps);
-  const out = cpu(stats.out);
+  const out = sumBranches(cpu(stats.out), n, branches, (channels / branches) * spatial);
   if (plan.residual) {
     if (!args.residual) throw new Error('batchNormTrain: plan.residual without a residual');
     const r = cpu(args.residual);
@@ -155,7 +156,18 @@ export function batchNormTrain(args: BatchNormTrainArgs, plan: BatchNormPlan): N
     runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean;
     runningVar[c] = (1 - momentum) * runningVar[c] + (momentum * sumSq) / (idx.length - 1);
   }
-  return stats;
+  return { ...stats, out: wrap(out) };
+}
+
+// (n, branches, inner) -> (n, inner), summed over the branches; 1 branch is the identity.
+function sumBranches(x: Float64Array, n: number, branches: number, inner: number): Float64Array {
+  const out = new Float64Array(n * inner);
+  for (let b = 0; b < n; b++) {
+    for (let j = 0; j < branches; j++) {
+      for (let k = 0; k < inner; k++) out[b * inner + k] += x[(b * branches + j) * inner + k];
+    }
+  }
+  return out;
 }
 
 /** out = gamma[c] * (x - mean[c]) * rstd[c] + beta[c] for x (n, channels, spatial). */
@@ -174,24 +186,31 @@ export function batchNormApply(
 }
 
 /**
- * Training-mode backward (batch statistics depend on x) for x, dy (n, channels, spatial): dy is
- * first taken back through the ReLU (zero where out <= 0) when plan.relu.
+ * Training-mode backward (batch statistics depend on x) for x (n, channels, spatial) and dy
+ * (n, channels / branches, spatial): dy is first taken back through the ReLU (zero where
+ * out <= 0) when plan.relu, then handed to every branch (the branch sum's backward).
  */
 export function batchNormBackward(
   args: BatchNormBackwardArgs,
   plan: BatchNormPlan,
 ): BatchNormGrads {
-  const { n, channels, spatial } = plan;
+  const { n, channels, spatial, branches } = plan;
   const channelOf = (i: number) => Math.floor(i / spatial) % channels;
   const dz = Float64Array.from(cpu(args.dy));
   if (plan.relu) {
     const out = cpu(args.out);
     for (let i = 0; i < dz.length; i++) if (!(out[i] > 0)) dz[i] = 0;
   }
+  const inner = (channels / branches) * spatial;
+  const perBranch = new Float64Array(n * channels * spatial);
+  perBranch.forEach((_, i) => {
+    const b = Math.floor(i / (branches * inner));
+    perBranch[i] = dz[b * inner + (i % inner)];
+  });
   const grads = normaliseBackward(
     cpu(args.x),
     cpu(args.gamma),
-    dz,
+    perBranch,
     cpu(args.mean),
     cpu(args.rstd),
     channels,

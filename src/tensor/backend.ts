@@ -116,12 +116,17 @@ export interface NormGrads {
 
 /**
  * Training-mode batch norm over x (n, channels, spatial) with what a ResNet puts right after it
- * fused in: out = relu?(gamma * (x - mean) * rstd + beta + residual?).
+ * fused in: out = relu?(gamma * (x - mean) * rstd + beta + residual?). With branches > 1 the
+ * channels are Sparse Parallel's stacked branch norms, channel j * (channels / branches) + o being
+ * branch j's copy of output channel o, summed before the residual and the ReLU: out, residual and
+ * dy are (n, channels / branches, spatial).
  */
 export interface BatchNormPlan {
   n: number;
   channels: number;
   spatial: number;
+  /** Norms summed into each output channel; 1 for a plain batch norm. Divides channels. */
+  branches: number;
   eps: number;
   /** Weight of this batch in the running statistics (PyTorch's momentum, 0.1 by default). */
   momentum: number;
@@ -282,8 +287,19 @@ export interface Backend {
   assign(dst: Storage, src: Storage): void;
   /** A new storage holding a copy of `src` (a buffer copy on the GPU, no kernel). */
   clone(src: Storage): Storage;
-  /** Tensors of `sizes` values in one allocation, each `fillValue` to start; see Arena. */
-  arena(sizes: readonly number[], fillValue: number): Arena;
+  /**
+   * Tensors of `sizes` values in one allocation, each `fillValue` to start; see Arena. `packed`
+   * lays the parts end to end without padding, so that span() joins any run of them; on the GPU
+   * such a part may then start off the device's binding alignment and can only be copied, read
+   * or written, not bound to a kernel on its own (use its span).
+   */
+  arena(sizes: readonly number[], fillValue: number, packed?: boolean): Arena;
+  /**
+   * The parts as one storage without a copy, when they lie end to end in one allocation and the
+   * result can be bound to a kernel (e.g. an arena's parts with no padding between); else null.
+   * The span is a view: releasing it frees nothing, and it lives as long as the allocation.
+   */
+  span(parts: readonly Storage[]): Storage | null;
 
   // elementwise
   unary(op: UnaryOp, x: Storage, alpha?: number): Storage;

@@ -2,7 +2,7 @@
 // closure; backward() walks the graph in reverse topological order (iteratively, since GPT
 // graphs are deep) and accumulates gradients into leaves' .grad.
 import { SiftError } from '../common/errors';
-import type { Storage } from './backend';
+import type { Backend, Storage } from './backend';
 import { keep } from './scope';
 import { full, Tensor, type Creator } from './tensor';
 
@@ -77,14 +77,15 @@ export function backward(loss: Tensor, seed?: Tensor): void {
   // Gradients bound for arena slots are copied in one run after the last kernel: on the GPU a
   // buffer copy ends the compute pass, so copying as each leaf completes split a dense resnet-mini
   // step into 29 passes. The sources stay alive until then (they belong to the enclosing scope).
-  const slotCopies: [slot: Storage, g: Storage][] = [];
+  const outer = slotCopies;
+  slotCopies = [];
   try {
     for (let i = order.length - 1; i >= 0; i--) {
       const node = order[i];
       const g = grads.get(node);
       if (!g) continue;
       if (!node.creator) {
-        accumulateLeaf(node, g, slotCopies);
+        accumulateLeaf(node, g);
         continue;
       }
       const inputGrads = node.creator.backward(g);
@@ -98,9 +99,9 @@ export function backward(loss: Tensor, seed?: Tensor): void {
       // The graph below this node is no longer needed: drop references so saved tensors can go.
       node.creator = null;
     }
-    const be = loss.backend;
-    for (const [slot, g] of slotCopies) be.assign(slot, g);
+    runSlotCopies();
   } finally {
+    slotCopies = outer;
     gradEnabled = wasEnabled;
   }
 }
@@ -119,17 +120,61 @@ function addGrads(a: Tensor, b: Tensor): Tensor {
   return new Tensor(a.backend, a.backend.binary('add', a.storage, b.storage, plan), a.shape);
 }
 
-function accumulateLeaf(leaf: Tensor, g: Tensor, slotCopies: [Storage, Storage][]): void {
+/** A gradient copy into a slot, deferred to the end of backward(). */
+interface SlotCopy {
+  be: Backend;
+  dst: Storage;
+  src: Storage;
+  srcOffset: number;
+}
+
+/** Inside backward(): the slot copies still to run; null outside. */
+let slotCopies: SlotCopy[] | null = null;
+
+function runSlotCopies(): void {
+  for (const { be, dst, src, srcOffset } of slotCopies ?? []) {
+    be.copyRange(dst, 0, src, srcOffset, dst.size);
+  }
+  if (slotCopies) slotCopies.length = 0;
+}
+
+/**
+ * dst = src[srcOffset, srcOffset + dst.size): after backward()'s last kernel when called inside
+ * it (src must live until then, as scope-owned gradients do), at once otherwise.
+ */
+export function copyIntoGradSlot(be: Backend, dst: Storage, src: Storage, srcOffset: number): void {
+  if (slotCopies) slotCopies.push({ be, dst, src, srcOffset });
+  else be.copyRange(dst, 0, src, srcOffset, dst.size);
+}
+
+function accumulateLeaf(leaf: Tensor, g: Tensor): void {
   if (leaf.grad) {
+    // The gradient may sit in its slot only as a pending copy (claimLeafGrad): land those first.
+    runSlotCopies();
     leaf.backend.addInPlace(leaf.grad.storage, g.storage);
     return;
   }
   // Own a private copy: the same gradient tensor may flow to several leaves or stay in the scope.
   const name = `${leaf.name}.grad`;
   const be = leaf.backend;
-  if (leaf.gradSlot) slotCopies.push([leaf.gradSlot, g.storage]);
+  if (leaf.gradSlot) copyIntoGradSlot(be, leaf.gradSlot, g.storage, 0);
   const storage = leaf.gradSlot ?? be.clone(g.storage);
   leaf.grad = keep(new Tensor(be, storage, leaf.shape, { name }));
+}
+
+/**
+ * For an op whose backward can write a leaf's gradient in place (e.g. a stack of parameters
+ * whose gradient slots lie end to end): when `leaf` is a parameter with a gradient slot and no
+ * gradient yet, make that slot its gradient and return it; the caller fills it with
+ * copyIntoGradSlot and returns no gradient for the leaf. Null otherwise (hand the gradient to
+ * the tape).
+ */
+export function claimLeafGrad(leaf: Tensor): Storage | null {
+  if (leaf.creator || !leaf.requiresGrad || leaf.grad || !leaf.gradSlot) return null;
+  leaf.grad = keep(
+    new Tensor(leaf.backend, leaf.gradSlot, leaf.shape, { name: `${leaf.name}.grad` }),
+  );
+  return leaf.gradSlot;
 }
 
 /** Release and clear the gradients of `params`. */

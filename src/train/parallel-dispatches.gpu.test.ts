@@ -1,6 +1,9 @@
 // Sparse Parallel's grouped step (issue #10): at s = 0.9 (10 branches per layer) a resnet-mini
 // training step on the masked-dense path issues at most 1.5x the dispatches of the dense step
-// measured in the same test (the issue's target). The compressed path does not meet that target
+// measured in the same test (the issue's target); in fact at most one more per Parallel layer
+// (8: the stacked gradient's mask), the grouped norm taking the branch sum, the residual add and
+// the ReLU, and at most 333 buffer copies (1045 before: stacking is a view, gradients land in
+// their slots; what is left is the n norm gammas and betas, padded apart in the arena). The compressed path does not meet that target
 // yet (1.82x when written: its conv still transposes, refreshes values and goes through im2col
 // and layout gathers, BENCHMARKS.md); it is held at its present level, <= 2x, so it cannot
 // regress unseen, until those are fused. Both: one submit, no readback and no new buffer per step. Also the copy primitives the grouping runs on, GPU against CPU.
@@ -15,6 +18,7 @@ import { tensor } from '../tensor/tensor';
 import { cpuBackend, gpuBackend } from '../testing/backends';
 import { expectClose } from '../testing/expect-close';
 import { randomValues } from '../testing/shapes';
+import { checkArenaStack, checkLooseStack, checkSharedLeaf } from '../testing/stack-leading';
 import { loadData, prepareRun } from './setup';
 
 const profile = (csrMaxDensity: number): KernelProfile => ({
@@ -46,21 +50,29 @@ async function stepCosts(overrides: Partial<RunConfig>, kernelProfile: KernelPro
   for (let i = 0; i < 2; i++) run.session.trainOneStep();
   await rt.sync();
   const before = rt.stats();
+  const byKernel = new Map(rt.dispatchesByKernel);
   run.session.trainOneStep();
   rt.flush();
   await rt.sync();
   const after = rt.stats();
+  const histogram = [...rt.dispatchesByKernel]
+    .map(([name, count]) => [name, count - (byKernel.get(name) ?? 0)] as const)
+    .filter(([, count]) => count > 0)
+    .sort((a, b) => b[1] - a[1]);
   const paths = run.sparsity?.paths().map((p) => p.path) ?? [];
   run.dispose();
-  const per = (k: 'dispatches' | 'submits' | 'readbacks' | 'createdBuffers' | 'copies') =>
-    after[k] - before[k];
+  const per = (
+    k: 'dispatches' | 'submits' | 'readbacks' | 'createdBuffers' | 'copies' | 'computePasses',
+  ) => after[k] - before[k];
   return {
     dispatches: per('dispatches'),
     submits: per('submits'),
     readbacks: per('readbacks'),
     createdBuffers: per('createdBuffers'),
     copies: per('copies'),
+    computePasses: per('computePasses'),
     paths: new Set(paths),
+    histogram,
   };
 }
 
@@ -69,7 +81,7 @@ describe('Sparse Parallel step dispatches against the dense step', () => {
     ['masked dense', 0, 1.5],
     ['compressed', 1, 2],
   ])(
-    's = 0.9 on the %s path: <= %sx dense dispatches, 1 submit, no readback, no new buffer',
+    's = 0.9 on the %s path (csrMaxDensity %s): <= %sx dense dispatches, 1 submit, no readback, no new buffer',
     async (path, csrMaxDensity, maxRatio) => {
       const dense = await stepCosts({ transform: 'dense', sparsity: 0 }, profile(0));
       const parallel = await stepCosts(
@@ -82,6 +94,12 @@ describe('Sparse Parallel step dispatches against the dense step', () => {
       expect(parallel.readbacks).toBe(0);
       expect(parallel.createdBuffers).toBe(0);
       expect(parallel.dispatches).toBeLessThanOrEqual(maxRatio * dense.dispatches);
+      if (!csrMaxDensity) {
+        expect(parallel.dispatches - dense.dispatches).toBeLessThanOrEqual(8);
+        expect(parallel.copies).toBeLessThanOrEqual(333);
+        // Dense runs in 2; each layer's stacked norm parameters (copies) end one pass.
+        expect(parallel.computePasses).toBeLessThanOrEqual(10);
+      }
     },
     900_000,
   );
@@ -122,6 +140,43 @@ describe('the copy primitives of the grouping, GPU against CPU', () => {
         }
       }
     }
+  });
+
+  it('stackLeading: a view of parameters end to end, gradients into their slots in one copy', async () => {
+    const { gpu, rt } = await gpuBackend();
+    const countCopies = () => rt.stats().copies;
+    // 64 values: a multiple of the usual 256-byte binding alignment, so the arena pads nothing.
+    const aligned = await checkArenaStack(
+      gpu,
+      [
+        [4, 16],
+        [4, 16],
+        [4, 16],
+      ],
+      { countCopies },
+    );
+    expect(aligned).toEqual({ isView: true, gradsInSlots: true, copies: 1 });
+    // 17 values are padded apart: copies forward (3), one per slot back (3).
+    const padded = await checkArenaStack(gpu, [[17], [17], [17]], { countCopies });
+    expect(padded).toEqual({ isView: false, gradsInSlots: true, copies: 6 });
+    // Packed, the same sizes lie end to end again.
+    const packed = await checkArenaStack(gpu, [[17], [17], [17]], { countCopies, packed: true });
+    expect(packed).toEqual({ isView: true, gradsInSlots: true, copies: 1 });
+    await checkLooseStack(gpu);
+    await checkSharedLeaf(gpu);
+  });
+
+  it('span joins only parts that lie end to end from a bindable offset', async () => {
+    const { gpu } = await gpuBackend();
+    const packed = gpu.arena([17, 17, 17], 0, true);
+    expect(gpu.span(packed.parts)?.size).toBe(51);
+    // Part 1 starts 68 bytes in: not a binding offset.
+    expect(gpu.span(packed.parts.slice(1))).toBeNull();
+    expect(gpu.span([packed.parts[0], packed.parts[2]])).toBeNull();
+    const padded = gpu.arena([17, 17], 0);
+    expect(gpu.span(padded.parts)).toBeNull();
+    gpu.release(packed.whole);
+    gpu.release(padded.whole);
   });
 
   it('copyRange writes only its range', async () => {

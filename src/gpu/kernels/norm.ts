@@ -79,6 +79,7 @@ export const batchNormTrainKernel = defineKernel({
     ['spatial', 'u32'],
     ['eps', 'f32'],
     ['momentum', 'f32'],
+    ['branches', 'u32'],
   ],
 });
 
@@ -103,6 +104,7 @@ export const batchNormBackwardKernel = defineKernel({
     ['n', 'u32'],
     ['channels', 'u32'],
     ['spatial', 'u32'],
+    ['branches', 'u32'],
   ],
 });
 
@@ -165,15 +167,16 @@ export function layerNormBackward(
 
 /**
  * Training-mode batch norm: x (n, channels, spatial), gamma and beta (channels) -> out
- * (n, channels, spatial), per-channel batch mean and rstd (biased variance, eps inside the root).
+ * (n, channels / branches, spatial), per-channel batch mean and rstd (biased variance, eps
+ * inside the root).
  */
 export function batchNormTrain(
   ctx: GpuContext,
   args: BatchNormTrainArgs,
   plan: BatchNormPlan,
 ): NormStats {
-  const { n, channels, spatial } = plan;
-  const out = ctx.alloc(n * channels * spatial);
+  const { n, channels, spatial, branches } = plan;
+  const out = ctx.alloc((n * channels * spatial) / branches);
   const mean = ctx.alloc(channels);
   const rstd = ctx.alloc(channels);
   if (n * channels * spatial > 0) {
@@ -192,8 +195,8 @@ export function batchNormTrain(
         buf(args.runningMean),
         buf(args.runningVar),
       ],
-      { n, channels, spatial, eps: plan.eps, momentum: plan.momentum },
-      grid1d(channels),
+      { n, channels, spatial, eps: plan.eps, momentum: plan.momentum, branches },
+      grid1d(channels / branches),
       { WG: reductionThreads(n * spatial), HAS_RESIDUAL: plan.residual, RELU: plan.relu },
     );
   }
@@ -220,17 +223,17 @@ export function batchNormApply(
 }
 
 /**
- * Training-mode batch norm backward, through the fused ReLU when plan.relu: x, dy, out
- * (n, channels, spatial), gamma, batch mean and rstd (channels) -> dx (n, channels, spatial),
- * dgamma and dbeta (channels), and the residual's gradient when plan.residual and plan.relu.
- * One dispatch.
+ * Training-mode batch norm backward, through the fused ReLU when plan.relu: x (n, channels,
+ * spatial), dy and out (n, channels / branches, spatial), gamma, batch mean and rstd (channels)
+ * -> dx (n, channels, spatial), dgamma and dbeta (channels), and the residual's gradient
+ * (dy's shape) when plan.residual and plan.relu. One dispatch.
  */
 export function batchNormBackward(
   ctx: GpuContext,
   args: BatchNormBackwardArgs,
   plan: BatchNormPlan,
 ): BatchNormGrads {
-  const { n, channels, spatial } = plan;
+  const { n, channels, spatial, branches } = plan;
   const size = n * channels * spatial;
   const dx = ctx.alloc(size);
   const writeDz = plan.residual && plan.relu;
@@ -239,13 +242,13 @@ export function batchNormBackward(
       dx,
       dgamma: zeros(ctx, channels),
       dbeta: zeros(ctx, channels),
-      dresidual: writeDz ? ctx.alloc(size) : null,
+      dresidual: writeDz ? ctx.alloc(size / branches) : null,
     };
   }
   const dgamma = ctx.alloc(channels);
   const dbeta = ctx.alloc(channels);
   // A writable slot may not alias another binding: without dz a 1-element placeholder fills it.
-  const dz = ctx.alloc(writeDz ? size : 1, 'batchnorm.dz');
+  const dz = ctx.alloc(writeDz ? size / branches : 1, 'batchnorm.dz');
   ctx.rt.dispatch(
     batchNormBackwardKernel,
     [
@@ -260,7 +263,7 @@ export function batchNormBackward(
       dbeta.buffer,
       dz.buffer,
     ],
-    { n, channels, spatial },
+    { n, channels, spatial, branches },
     grid1d(channels),
     { WG: reductionThreads(n * spatial), RELU: plan.relu, WRITE_DZ: writeDz },
   );
