@@ -1,7 +1,7 @@
 // 2-D convolution as im2col + one matmul (the llm.c / Caffe formulation), forward and backward.
 // Weights are PyTorch's OIHW, so an exported state dict loads unchanged.
 //   forward:  cols = im2col(x) (N, OH*OW, C*KH*KW); y_n = W cols_n^T, batched over n, lands in
-//             NCHW directly (the compressed path multiplies rows and copies them to NCHW)
+//             NCHW directly (a compressed weight takes ops/sparse-conv.ts instead)
 //   backward: dcols_n = dy_n^T W (batched, from dy's NCHW layout); dx = col2im(dcols);
 //             g2 = rows of dy (N*OH*OW, O); dW = g2^T cols; dbias = sum_rows g2
 // cols is not kept for the backward: it is KH*KW times the size of x, so it is rebuilt from x
@@ -12,7 +12,8 @@ import { broadcastPlan } from '../tensor/shape';
 import { record } from '../tensor/tape';
 import { Tensor } from '../tensor/tensor';
 import { matmulRaw } from './matmul';
-import { currentCsr, weightGradKind, type SparseWeightState } from './sparse';
+import type { SparseWeightState } from './sparse';
+import { sparseConv2d } from './sparse-conv';
 
 /** Stride and padding, one number for both dims or [h, w]. */
 export interface Conv2dOptions {
@@ -80,16 +81,6 @@ export function conv2dPlan(
   };
 }
 
-// (N, OH, OW, O) rows of a per-pixel product -> (N, O, OH, OW).
-function rowsToNchw(plan: Conv2dPlan, outChannels: number): StridedView {
-  const { batch: N, outHeight: OH, outWidth: OW } = plan;
-  return {
-    shape: [N, outChannels, OH, OW],
-    strides: [OH * OW * outChannels, 1, OW * outChannels, outChannels],
-    offset: 0,
-  };
-}
-
 /**
  * y (N, O, OH, OW) = conv2d(x (N, C, H, W), weight (O, C, KH, KW)) + bias (O), cross-correlation as
  * in PyTorch's nn.Conv2d (dilation 1, groups 1).
@@ -108,42 +99,25 @@ export function conv2d(
       `conv2d: bias [${bias.shape.join(', ')}] for ${outChannels} output channels`,
     );
   }
+  if (options.sparse) return sparseConv2d(x, weight, bias, plan, options.sparse);
   const be = x.backend;
   const { batch: N, outHeight: OH, outWidth: OW } = plan;
   const rows = N * OH * OW;
   const patch = plan.inChannels * plan.kernelH * plan.kernelW;
 
   const cols = new Tensor(be, be.im2col(x.storage, plan), [rows, patch]);
-  const sparse = options.sparse;
-  const csr = sparse ? currentCsr(sparse, weight) : null;
-  let out: Tensor;
-  if (sparse && csr) {
-    const y2 = new Tensor(
-      be,
-      sparse.sparse.csrLinearForward({ x: cols.storage, csr, batch: rows }),
-      [rows, outChannels],
-    );
-    out = new Tensor(be, be.gatherStrided(y2.storage, rowsToNchw(plan, outChannels)), [
-      N,
-      outChannels,
-      OH,
-      OW,
-    ]);
-    y2.dispose();
-  } else {
-    // Per sample, W (O, patch) @ cols_n^T (patch, OH*OW) is already NCHW: no layout copy.
-    const product = be.matmul(weight.storage, cols.storage, {
-      batch: N,
-      m: outChannels,
-      n: OH * OW,
-      k: patch,
-      transA: false,
-      transB: true,
-      aBatchStride: 0,
-      bBatchStride: OH * OW * patch,
-    });
-    out = new Tensor(be, product, [N, outChannels, OH, OW]);
-  }
+  // Per sample, W (O, patch) @ cols_n^T (patch, OH*OW) is already NCHW: no layout copy.
+  const product = be.matmul(weight.storage, cols.storage, {
+    batch: N,
+    m: outChannels,
+    n: OH * OW,
+    k: patch,
+    transA: false,
+    transB: true,
+    aBatchStride: 0,
+    bBatchStride: OH * OW * patch,
+  });
+  let out = new Tensor(be, product, [N, outChannels, OH, OW]);
   cols.dispose();
   if (bias) {
     const perChannel = broadcastPlan([N, outChannels, OH * OW], [outChannels, 1]);
@@ -168,26 +142,7 @@ export function conv2d(
     let dx: Tensor | null = null;
     let dw: Tensor | null = null;
     let db: Tensor | null = null;
-    if (sparse && csr) {
-      // Zero-skipping path: dcols = dY S and dW at the mask's positions (or dense for RigL).
-      const colsAgain = weight.requiresGrad ? be.im2col(x.storage, plan) : null;
-      // The x operand is only read for a weight gradient; without one any storage will do.
-      const grads = sparse.sparse.csrLinearBackward(
-        { x: colsAgain ?? g2.storage, csr, batch: rows },
-        g2.storage,
-        {
-          input: x.requiresGrad,
-          weight: weightGradKind(sparse, weight),
-        },
-      );
-      if (colsAgain) be.release(colsAgain);
-      if (grads.dx) {
-        dx = new Tensor(be, be.col2im(grads.dx, plan), x.shape);
-        be.release(grads.dx);
-      }
-      if (grads.dw) dw = new Tensor(be, grads.dw, weight.shape);
-    }
-    if (!sparse && x.requiresGrad) {
+    if (x.requiresGrad) {
       // dcols_n (OH*OW, patch) = g_n^T W, read from g's NCHW layout as it stands.
       const dcols = be.matmul(g.storage, weight.storage, {
         batch: N,
@@ -202,7 +157,7 @@ export function conv2d(
       dx = new Tensor(be, be.col2im(dcols, plan), x.shape);
       be.release(dcols);
     }
-    if (!sparse && weight.requiresGrad) {
+    if (weight.requiresGrad) {
       const colsAgain = new Tensor(be, be.im2col(x.storage, plan), [rows, patch]);
       const dwMat = matmulRaw(g2, colsAgain, { transA: true });
       colsAgain.dispose();
