@@ -16,20 +16,13 @@ fn conv_tap(col: u32, k_h: u32, k_w: u32) -> ConvTap {
   return ConvTap(c, i32(r / k_w), i32(r % k_w));
 }
 
-// Output pixel (oh, ow) reads input (origin + (kh, kw)); origin = (oh, ow) * stride - pad.
-fn conv_origin(oh: u32, ow: u32, stride: vec2u, pad: vec2u) -> vec2i {
-  return vec2i(i32(oh * stride.x) - i32(pad.x), i32(ow * stride.y) - i32(pad.y));
-}
-
-fn conv_inside(at: vec2i, size: vec2u) -> bool {
-  return at.x >= 0 && at.y >= 0 && at.x < i32(size.x) && at.y < i32(size.y);
-}
-
-// The output coordinate whose tap k reads input coordinate i along one dim, or -1 if none:
-// i = o * stride - pad + k, so o = (i + pad - k) / stride when that divides and 0 <= o < out.
-fn conv_reader(i: u32, k: i32, stride: u32, pad: u32, out: u32) -> i32 {
-  let t = i32(i + pad) - k;
-  if (t < 0 || t % i32(stride) != 0) { return -1; }
-  let o = t / i32(stride);
-  return select(-1, o, o < i32(out));
+// The output coordinates [lo, hi) along one dim whose tap k reads inside the input:
+// 0 <= o * stride - pad + k < size. Empty (lo >= hi) when none does.
+fn conv_valid_outputs(k: i32, stride: u32, pad: u32, size: u32, out: u32) -> vec2u {
+  let s = i32(stride);
+  let lead = i32(pad) - k;  // o * s must be >= lead
+  let lo = select(0, (lead + s - 1) / s, lead > 0);
+  let last = i32(size) - 1 + i32(pad) - k;  // o * s must be <= last
+  let hi = select(0, min(last / s + 1, i32(out)), last >= 0);
+  return vec2u(u32(lo), u32(max(hi, lo)));
 }

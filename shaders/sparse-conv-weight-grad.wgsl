@@ -6,8 +6,8 @@
 // optimiser, clipping and the divergence check read the whole gradient, so its zeros must be
 // real. Work is nnz * pixels (N * OH * OW). Called by src/gpu/kernels/sparse-conv.ts.
 // Two shapes of the nonzero part (the grid is grid1d(nz_groups + zero_groups) for both):
-// - sddmm_conv_thread: one thread per nonzero walks all pixels (nz_groups = ceil(nnz / WG)); no
-//   workgroup memory or barriers, which SwiftShader runs 3-10x faster;
+// - sddmm_conv_thread: one thread per nonzero walks all pixels row by row (nz_groups =
+//   ceil(nnz / WG)); no workgroup memory or barriers, which SwiftShader runs 3-10x faster;
 // - sddmm_conv_workgroup: one workgroup per nonzero (nz_groups = nnz); its WG threads stride over
 //   the pixels, so a warp reads dy and x along the contiguous ow, and lib-workgroup-reduce.wgsl
 //   sums them: the long sum is spread over WG threads and nnz workgroups fill a GPU.
@@ -45,24 +45,58 @@ fn zero_off_mask(g: u32, lid: u32) {
   if (i < params.out_c * params.cols && mask[i] < 0.5) { dw[i] = 0.0; }
 }
 
-// Sum over the pixels q = first, first + step, ... of dy[n, o, q] * x at the tap of col.
-fn patch_dot(s: u32, first: u32, step: u32) -> f32 {
-  let col = col_idx[s];
-  let o = flat[s] / params.cols;
-  let tap = conv_tap(col, params.k_h, params.k_w);
+// Where nonzero s sits: its output channel and its tap.
+struct Nonzero {
+  o: u32,
+  tap: ConvTap,
+}
+
+fn nonzero(s: u32) -> Nonzero {
+  return Nonzero(flat[s] / params.cols, conv_tap(col_idx[s], params.k_h, params.k_w));
+}
+
+// The whole sum for one thread, row by row over the output pixels whose tap lands inside x
+// (the valid range computed once per tap): no per-pixel division or bounds test.
+fn patch_dot_rows(s: u32) -> f32 {
+  let z = nonzero(s);
+  let rows = conv_valid_outputs(z.tap.kh, params.stride_h, params.pad_h, params.in_h, params.out_h);
+  let cols = conv_valid_outputs(z.tap.kw, params.stride_w, params.pad_w, params.in_w, params.out_w);
   let plane = params.out_h * params.out_w;
   let in_plane = params.in_h * params.in_w;
-  let stride = vec2u(params.stride_h, params.stride_w);
-  let pad = vec2u(params.pad_h, params.pad_w);
-  let in_size = vec2u(params.in_h, params.in_w);
   var acc = 0.0;
-  for (var q = first; q < params.batch * plane; q += step) {
+  for (var n = 0u; n < params.batch; n++) {
+    let dy_plane = (n * params.out_c + z.o) * plane;
+    let x_plane = (n * params.in_c + z.tap.channel) * in_plane;
+    for (var oh = rows.x; oh < rows.y; oh++) {
+      let ih = u32(i32(oh * params.stride_h) - i32(params.pad_h) + z.tap.kh);
+      let dy_row = dy_plane + oh * params.out_w;
+      // x index of ow = cols.x; it advances by stride_w per output pixel.
+      var xi = x_plane + ih * params.in_w +
+               u32(i32(cols.x * params.stride_w) - i32(params.pad_w) + z.tap.kw);
+      for (var ow = cols.x; ow < cols.y; ow++) {
+        acc = fma(dy[dy_row + ow], x[xi], acc);
+        xi += params.stride_w;
+      }
+    }
+  }
+  return acc;
+}
+
+// Part of the sum for one of WG threads: the flat pixels q = lid, lid + WG, ..., so a warp's
+// loads of dy and x run along ow.
+fn patch_dot_strided(s: u32, lid: u32) -> f32 {
+  let z = nonzero(s);
+  let plane = params.out_h * params.out_w;
+  let in_plane = params.in_h * params.in_w;
+  var acc = 0.0;
+  for (var q = lid; q < params.batch * plane; q += WG) {
     let n = q / plane;
     let p = q - n * plane;
-    let at = conv_origin(p / params.out_w, p % params.out_w, stride, pad) + vec2i(tap.kh, tap.kw);
-    if (conv_inside(at, in_size)) {
-      let xv = x[(n * params.in_c + tap.channel) * in_plane + u32(at.x) * params.in_w + u32(at.y)];
-      acc = fma(dy[(n * params.out_c + o) * plane + p], xv, acc);
+    let ih = i32((p / params.out_w) * params.stride_h) - i32(params.pad_h) + z.tap.kh;
+    let iw = i32((p % params.out_w) * params.stride_w) - i32(params.pad_w) + z.tap.kw;
+    if (ih >= 0 && iw >= 0 && ih < i32(params.in_h) && iw < i32(params.in_w)) {
+      let xv = x[(n * params.in_c + z.tap.channel) * in_plane + u32(ih) * params.in_w + u32(iw)];
+      acc = fma(dy[(n * params.out_c + z.o) * plane + p], xv, acc);
     }
   }
   return acc;
@@ -77,7 +111,7 @@ fn sddmm_conv_thread(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups)
     return;
   }
   let s = g * WG + lid;
-  if (s < params.nnz) { dw[flat[s]] = patch_dot(s, 0u, 1u); }
+  if (s < params.nnz) { dw[flat[s]] = patch_dot_rows(s); }
 }
 
 @compute @workgroup_size(WG)
@@ -88,6 +122,6 @@ fn sddmm_conv_workgroup(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgrou
     zero_off_mask(g, lid);
     return;
   }
-  let total = workgroup_sum(patch_dot(g, lid, WG), lid);
+  let total = workgroup_sum(patch_dot_strided(g, lid), lid);
   if (lid == 0u) { dw[flat[g]] = total; }
 }

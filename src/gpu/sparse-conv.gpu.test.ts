@@ -53,7 +53,7 @@ const tol = (terms: number) => ({ atol: 8e-6 * Math.sqrt(terms), rtol: 1e-4 });
 const shapes: [string, SparseConvShape][] = [
   ['software', SOFTWARE_SPARSE_CONV],
   ['hardware', HARDWARE_SPARSE_CONV],
-  ['odd', { product: { WG: 3, PIX: 5 }, weightGrad: { WG: 8, perWorkgroup: true } }],
+  ['odd', { product: { WG: 3, QUADS: 2 }, weightGrad: { WG: 8, perWorkgroup: true } }],
 ];
 
 describe('compressed conv kernels, GPU vs CPU reference and masked dense', () => {

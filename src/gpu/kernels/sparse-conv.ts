@@ -12,21 +12,21 @@ import type { GpuRuntime } from '../runtime';
 import type { BufferRef } from '../storage';
 
 /**
- * Workgroup shapes of the three kernels. Forward and input gradient: WG threads x PIX pixels
- * (1..8) per thread. Weight gradient: WG threads (a power of two) and whether a whole workgroup
- * sums one nonzero (tree reduction) or each thread one nonzero.
+ * Workgroup shapes of the three kernels. Forward and input gradient: WG threads x QUADS quads of
+ * 4 pixels per thread. Weight gradient: WG threads (a power of two) and whether a whole
+ * workgroup sums one nonzero (tree reduction) or each thread one nonzero.
  */
 export interface SparseConvShape {
-  product: { WG: number; PIX: number };
+  product: { WG: number; QUADS: 1 | 2 };
   weightGrad: { WG: number; perWorkgroup: boolean };
 }
 
 /**
- * SwiftShader: few threads with many pixels each (as SOFTWARE_CSR_MATMUL: each loaded index and
+ * SwiftShader: few threads with 8 pixels each (as SOFTWARE_CSR_MATMUL: each loaded index and
  * weight feeds 8 products), and a thread per nonzero for the weight gradient (no barriers).
  */
 export const SOFTWARE_SPARSE_CONV: SparseConvShape = {
-  product: { WG: 8, PIX: 8 },
+  product: { WG: 16, QUADS: 2 },
   weightGrad: { WG: 64, perWorkgroup: false },
 };
 /**
@@ -35,7 +35,7 @@ export const SOFTWARE_SPARSE_CONV: SparseConvShape = {
  * N * OH * OW-long sum.
  */
 export const HARDWARE_SPARSE_CONV: SparseConvShape = {
-  product: { WG: 64, PIX: 4 },
+  product: { WG: 64, QUADS: 1 },
   weightGrad: { WG: 64, perWorkgroup: true },
 };
 
@@ -124,14 +124,14 @@ export function sparseConvForward(
   y: BufferRef,
   shape: SparseConvShape,
 ): void {
-  const { WG, PIX } = shape.product;
+  const { WG, QUADS } = shape.product;
   const pixels = p.conv.batch * p.conv.outHeight * p.conv.outWidth;
   rt.dispatch(
     sparseConvForwardKernel,
     [p.rowPtr, p.colIdx, p.w, x, y],
     { ...geometryParams(p), pixels },
-    grid1d(ceilDiv(pixels, WG * PIX) * p.outChannels),
-    { WG, PIX },
+    grid1d(ceilDiv(pixels, 4 * WG * QUADS) * p.outChannels),
+    { WG, QUADS },
   );
 }
 
@@ -143,14 +143,14 @@ export function sparseConvInputGrad(
   dx: BufferRef,
   shape: SparseConvShape,
 ): void {
-  const { WG, PIX } = shape.product;
+  const { WG, QUADS } = shape.product;
   const pixels = p.conv.batch * p.conv.inHeight * p.conv.inWidth;
   rt.dispatch(
     sparseConvInputGradKernel,
     [p.tRowPtr, p.tColIdx, p.w, dy, dx],
     { ...geometryParams(p), pixels },
-    grid1d(ceilDiv(pixels, WG * PIX) * p.conv.inChannels),
-    { WG, PIX },
+    grid1d(ceilDiv(pixels, 4 * WG * QUADS) * p.conv.inChannels),
+    { WG, QUADS },
   );
 }
 
