@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowserBenchResults } from '../bench/report';
+import { captureIo as io } from '../testing/cli-capture';
 import { main, summarise, type NodeBenchResults } from './bench';
-
-const io = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) },
-  };
-};
 
 describe('bench command', () => {
   it('rejects contradictory or unknown options before touching the GPU', async () => {

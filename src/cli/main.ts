@@ -7,12 +7,22 @@ import { main as flops } from './flops';
 import { main as presets } from './presets';
 import { main as train } from './train';
 import { main as compare } from './compare';
+import { main as selfcheck } from './selfcheck';
 import { main as soak } from './soak';
 import { main as sweep } from './sweep';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = { flops, presets, train, compare, sweep, bench, soak };
+const COMMANDS: Record<string, Command> = {
+  flops,
+  presets,
+  train,
+  compare,
+  sweep,
+  bench,
+  soak,
+  selfcheck,
+};
 
 const USAGE = `usage: main <command> [options]; commands: ${Object.keys(COMMANDS).join(', ')}`;
 

@@ -6,20 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mean, sampleStd } from '../train/sweep-stats';
+import { captureIo } from '../testing/cli-capture';
 import { main, type SweepJson } from './sweep';
 
 describe('npm run sweep on WebGPU', () => {
   it('runs every cell per seed, writes cells and runs, aggregates them', async () => {
     const json = join(await mkdtemp(join(tmpdir(), 'sweep-')), 'sweep.json');
-    const out: string[] = [];
-    const err: string[] = [];
+    const { out, err, io } = captureIo();
     const code = await main(
       [
         ...['--model', 'gpt-tiny', '--transforms', 'dense,wide', '--sparsities', '0.5,0.75'],
         ...['--methods', 'rigl,static', '--seeds', '2', '--steps', '3', '--batch', '2'],
         ...['--eval-every', '3', '--eval-samples', '4', '--update-interval', '1', '--json', json],
       ],
-      { out: (t) => void out.push(t), err: (t) => void err.push(t) },
+      io,
     );
     expect(code, err.join('')).toBe(0);
     const result = JSON.parse(await readFile(json, 'utf8')) as SweepJson;

@@ -4,17 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultRunConfig } from '../spec/run-config';
 import { aggregateSweep, type SweepRunResult } from '../train/sweep-stats';
 import { sweepCells } from '../train/sweep-plan';
+import { captureIo as capture } from '../testing/cli-capture';
 import { formatSweepTable, main, sweepSpecFromArgs } from './sweep';
-
-const capture = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) },
-  };
-};
 
 describe('npm run sweep', () => {
   it('builds the spec from lists; the recipe comes from the train flags', () => {

@@ -57,15 +57,29 @@ export function packParams(
 export const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 
 /** Largest workgroup count per dimension that WebGPU guarantees. */
-export const MAX_GROUPS_PER_DIM = 65535;
-
 /**
- * Workgroup grid for a flat range of `count` workgroups: x up to 65535, overflow into y.
- * Shaders rebuild the flat index as wid.y * num_workgroups.x + wid.x.
+ * A flat range of `count` workgroups. The runtime lays it out along x, overflowing into y, within
+ * the device's per-dimension limit (GpuRuntime.dispatch); shaders rebuild the flat index as
+ * wid.y * num_workgroups.x + wid.x and skip indices past their own count.
  */
-export function grid1d(count: number): [number, number, number] {
-  if (count <= MAX_GROUPS_PER_DIM) return [Math.max(1, count), 1, 1];
-  return [MAX_GROUPS_PER_DIM, ceilDiv(count, MAX_GROUPS_PER_DIM), 1];
+export interface FlatGrid {
+  workgroupCount: number;
+}
+
+/** What a dispatch launches: an explicit x, y, z grid, or a flat range the runtime lays out. */
+export type Grid = readonly [number, number, number] | FlatGrid;
+
+export function grid1d(count: number): FlatGrid {
+  return { workgroupCount: Math.max(1, count) };
+}
+
+/** The x, y, z layout of a flat grid with at most `perDim` workgroups along one dimension. */
+export function layoutFlat(
+  { workgroupCount: n }: FlatGrid,
+  perDim: number,
+): [number, number, number] {
+  if (n <= perDim) return [n, 1, 1];
+  return [perDim, ceilDiv(n, perDim), 1];
 }
 
 /**

@@ -2,8 +2,8 @@
 // collects every dispatch until flush(). One submit per flush; readbacks only when asked.
 import { SiftError } from '../common/errors';
 import { BufferPool, type PoolStats } from './buffer-pool';
-import type { Kernel, OverrideConstants } from './kernel';
-import { packParams } from './kernel';
+import type { Grid, Kernel, OverrideConstants } from './kernel';
+import { layoutFlat, packParams } from './kernel';
 import { PipelineCache } from './pipeline-cache';
 import { isSlice, type BufferRef } from './storage';
 
@@ -19,6 +19,8 @@ export interface RuntimeCounters {
   uploads: number;
   /** Buffer-to-buffer copies recorded (no kernel, but each one breaks the compute pass). */
   copies: number;
+  /** Compute passes begun: one per run of dispatches between copies and submits. */
+  computePasses: number;
 }
 
 export interface RuntimeStats extends PoolStats, RuntimeCounters {
@@ -29,6 +31,12 @@ export interface RuntimeStats extends PoolStats, RuntimeCounters {
 export interface RuntimeOptions {
   /** Wrap each dispatch in an error scope and report the op by name (slow; for debugging). */
   debug?: boolean;
+  /**
+   * Lay flat grids out with at most this many workgroups along x (default: the device's limit,
+   * 65535 or more). Tests set a tiny one so that every flat-grid kernel runs its y > 0 path on
+   * small shapes, which would otherwise need 65536 workgroups.
+   */
+  maxGroupsPerDim?: number;
 }
 
 export class GpuRuntime {
@@ -40,6 +48,7 @@ export class GpuRuntime {
     readbacks: 0,
     uploads: 0,
     copies: 0,
+    computePasses: 0,
   };
   /** Dispatches per kernel name since the runtime was made: where a step's dispatches go. */
   readonly dispatchesByKernel = new Map<string, number>();
@@ -91,7 +100,7 @@ export class GpuRuntime {
     kernel: Kernel,
     buffers: readonly BufferRef[],
     params: Readonly<Record<string, number>>,
-    workgroups: readonly [number, number, number],
+    grid: Grid,
     constants?: OverrideConstants,
   ): void {
     this.throwIfBroken();
@@ -100,6 +109,13 @@ export class GpuRuntime {
         `kernel ${kernel.name}: expected ${kernel.bindings.length} buffers, got ${buffers.length}`,
       );
     }
+    const workgroups =
+      'workgroupCount' in grid
+        ? layoutFlat(
+            grid,
+            this.options.maxGroupsPerDim ?? this.device.limits.maxComputeWorkgroupsPerDimension,
+          )
+        : grid;
     if (workgroups[0] === 0 || workgroups[1] === 0 || workgroups[2] === 0) return;
     if (this.arenaUsed + SLOT_BYTES > this.arenaData.byteLength) this.flush();
     const offset = this.arenaUsed;
@@ -221,7 +237,10 @@ export class GpuRuntime {
   }
 
   private openPass(): GPUComputePassEncoder {
-    this.pass ??= this.openEncoder().beginComputePass({ label: 'step.compute' });
+    if (!this.pass) {
+      this.pass = this.openEncoder().beginComputePass({ label: 'step.compute' });
+      this.counters.computePasses++;
+    }
     return this.pass;
   }
 

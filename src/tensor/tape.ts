@@ -2,6 +2,7 @@
 // closure; backward() walks the graph in reverse topological order (iteratively, since GPT
 // graphs are deep) and accumulates gradients into leaves' .grad.
 import { SiftError } from '../common/errors';
+import type { Storage } from './backend';
 import { keep } from './scope';
 import { full, Tensor, type Creator } from './tensor';
 
@@ -73,13 +74,17 @@ export function backward(loss: Tensor, seed?: Tensor): void {
   grads.set(loss, seed ?? full(loss.backend, loss.shape, 1));
   const wasEnabled = gradEnabled;
   gradEnabled = false;
+  // Gradients bound for arena slots are copied in one run after the last kernel: on the GPU a
+  // buffer copy ends the compute pass, so copying as each leaf completes split a dense resnet-mini
+  // step into 29 passes. The sources stay alive until then (they belong to the enclosing scope).
+  const slotCopies: [slot: Storage, g: Storage][] = [];
   try {
     for (let i = order.length - 1; i >= 0; i--) {
       const node = order[i];
       const g = grads.get(node);
       if (!g) continue;
       if (!node.creator) {
-        accumulateLeaf(node, g);
+        accumulateLeaf(node, g, slotCopies);
         continue;
       }
       const inputGrads = node.creator.backward(g);
@@ -93,6 +98,8 @@ export function backward(loss: Tensor, seed?: Tensor): void {
       // The graph below this node is no longer needed: drop references so saved tensors can go.
       node.creator = null;
     }
+    const be = loss.backend;
+    for (const [slot, g] of slotCopies) be.assign(slot, g);
   } finally {
     gradEnabled = wasEnabled;
   }
@@ -112,7 +119,7 @@ function addGrads(a: Tensor, b: Tensor): Tensor {
   return new Tensor(a.backend, a.backend.binary('add', a.storage, b.storage, plan), a.shape);
 }
 
-function accumulateLeaf(leaf: Tensor, g: Tensor): void {
+function accumulateLeaf(leaf: Tensor, g: Tensor, slotCopies: [Storage, Storage][]): void {
   if (leaf.grad) {
     leaf.backend.addInPlace(leaf.grad.storage, g.storage);
     return;
@@ -120,7 +127,7 @@ function accumulateLeaf(leaf: Tensor, g: Tensor): void {
   // Own a private copy: the same gradient tensor may flow to several leaves or stay in the scope.
   const name = `${leaf.name}.grad`;
   const be = leaf.backend;
-  if (leaf.gradSlot) be.assign(leaf.gradSlot, g.storage);
+  if (leaf.gradSlot) slotCopies.push([leaf.gradSlot, g.storage]);
   const storage = leaf.gradSlot ?? be.clone(g.storage);
   leaf.grad = keep(new Tensor(be, storage, leaf.shape, { name }));
 }

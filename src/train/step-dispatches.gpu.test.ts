@@ -12,6 +12,8 @@ interface StepTarget {
   label: string;
   config: Partial<RunConfig>;
   maxDispatches: number;
+  /** Each buffer copy ends a compute pass; on a GPU every pass boundary is a barrier. */
+  maxComputePasses: number;
 }
 
 const STEP_TARGETS: StepTarget[] = [
@@ -19,6 +21,7 @@ const STEP_TARGETS: StepTarget[] = [
     label: 'dense resnet-mini, SGD',
     config: { model: 'resnet-mini', transform: 'dense', sparsity: 0, optimizer: 'sgd' },
     maxDispatches: 120,
+    maxComputePasses: 2,
   },
 ];
 
@@ -58,13 +61,15 @@ describe('dispatches per training step', () => {
       }
       await rt.sync();
       const after = rt.stats();
-      const perStep = (k: 'dispatches' | 'submits' | 'readbacks' | 'createdBuffers') =>
-        (after[k] - before[k]) / steps;
+      const perStep = (
+        k: 'dispatches' | 'submits' | 'readbacks' | 'createdBuffers' | 'computePasses',
+      ) => (after[k] - before[k]) / steps;
       console.log(
-        `${target.label}: ${perStep('dispatches')} dispatches/step`,
+        `${target.label}: ${perStep('dispatches')} dispatches, ${perStep('computePasses')} compute passes per step`,
         histogram(byKernel, rt.dispatchesByKernel, steps),
       );
       expect(perStep('dispatches')).toBeLessThanOrEqual(target.maxDispatches);
+      expect(perStep('computePasses')).toBeLessThanOrEqual(target.maxComputePasses);
       expect(perStep('submits')).toBe(1);
       expect(perStep('readbacks')).toBe(0);
       expect(perStep('createdBuffers')).toBe(0);

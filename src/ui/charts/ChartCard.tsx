@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { formatNumber } from '../format';
 
 export function ChartCard({
   title,
@@ -43,3 +44,27 @@ export const tooltipProps = {
   labelStyle: { color: '#0f172a', fontWeight: 600 },
   isAnimationActive: false,
 } as const;
+
+/** The line charts' common frame: margin and grid. */
+export const lineChartMargin = { top: 8, right: 12, bottom: 4, left: 0 } as const;
+export const gridStroke = '#eef2f7';
+
+/** A numeric x axis shared by several series (each its own data array, so no duplicate ticks). */
+export const numericXAxisProps = {
+  type: 'number',
+  allowDuplicatedCategory: false,
+  ...axisProps,
+} as const;
+
+/** A numeric y axis of metric values, auto range, 4 significant digits. */
+export const valueYAxisProps = (width: number) =>
+  ({
+    type: 'number',
+    domain: ['auto', 'auto'],
+    width,
+    tickFormatter: (v: number) => formatNumber(v, 4),
+    ...axisProps,
+  }) as const;
+
+/** One run's line: no animation (points arrive many times a second). */
+export const seriesLineProps = { strokeWidth: 1.75, isAnimationActive: false } as const;

@@ -10,7 +10,16 @@ import {
 import { selectLossSeries } from '../../store/selectors';
 import { useApp } from '../../store/store';
 import { formatNumber } from '../format';
-import { axisProps, ChartCard, ChartEmpty, tooltipProps } from './ChartCard';
+import {
+  ChartCard,
+  ChartEmpty,
+  gridStroke,
+  lineChartMargin,
+  numericXAxisProps,
+  seriesLineProps,
+  tooltipProps,
+  valueYAxisProps,
+} from './ChartCard';
 
 export function LossChart() {
   const series = useApp(selectLossSeries);
@@ -20,22 +29,10 @@ export function LossChart() {
         <ChartEmpty>The loss of every run appears here as it trains.</ChartEmpty>
       ) : (
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
-            <CartesianGrid stroke="#eef2f7" />
-            <XAxis
-              dataKey="step"
-              type="number"
-              domain={['dataMin', 'dataMax']}
-              allowDuplicatedCategory={false}
-              {...axisProps}
-            />
-            <YAxis
-              type="number"
-              domain={['auto', 'auto']}
-              width={48}
-              tickFormatter={(v: number) => formatNumber(v, 4)}
-              {...axisProps}
-            />
+          <LineChart margin={lineChartMargin}>
+            <CartesianGrid stroke={gridStroke} />
+            <XAxis dataKey="step" domain={['dataMin', 'dataMax']} {...numericXAxisProps} />
+            <YAxis {...valueYAxisProps(48)} />
             <Tooltip
               {...tooltipProps}
               labelFormatter={(step) => `step ${String(step)}`}
@@ -48,9 +45,8 @@ export function LossChart() {
                 dataKey="loss"
                 name={s.name}
                 stroke={s.color}
-                strokeWidth={1.75}
                 dot={false}
-                isAnimationActive={false}
+                {...seriesLineProps}
               />
             ))}
           </LineChart>

@@ -14,7 +14,16 @@ import { useApp } from '../../store/store';
 import type { MetricXAxis } from '../../store/ui-slice';
 import { Segmented } from '../controls/Field';
 import { flopsTick, formatDuration, formatFlops, formatNumber } from '../format';
-import { axisProps, ChartCard, ChartEmpty, tooltipProps } from './ChartCard';
+import {
+  ChartCard,
+  ChartEmpty,
+  gridStroke,
+  lineChartMargin,
+  numericXAxisProps,
+  seriesLineProps,
+  tooltipProps,
+  valueYAxisProps,
+} from './ChartCard';
 
 const X_AXES: { value: MetricXAxis; label: string }[] = [
   { value: 'trainingFlops', label: 'training FLOPs' },
@@ -66,25 +75,16 @@ export function MetricVsFlopsChart() {
         </ChartEmpty>
       ) : (
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
-            <CartesianGrid stroke="#eef2f7" />
+          <LineChart margin={lineChartMargin}>
+            <CartesianGrid stroke={gridStroke} />
             <XAxis
               dataKey="flops"
-              type="number"
               scale={logAxis ? 'log' : 'linear'}
               domain={['auto', 'auto']}
-              allowDuplicatedCategory={false}
               tickFormatter={xAxis === 'wallSeconds' ? (v: number) => formatDuration(v) : flopsTick}
-              {...axisProps}
+              {...numericXAxisProps}
             />
-            <YAxis
-              type="number"
-              domain={['auto', 'auto']}
-              width={48}
-              unit={metric.unit === '%' ? '%' : ''}
-              tickFormatter={(v: number) => formatNumber(v, 4)}
-              {...axisProps}
-            />
+            <YAxis unit={metric.unit === '%' ? '%' : ''} {...valueYAxisProps(48)} />
             <Tooltip
               {...tooltipProps}
               labelFormatter={(x) => formatX(Number(x))}
@@ -97,9 +97,8 @@ export function MetricVsFlopsChart() {
                 dataKey="value"
                 name={s.name}
                 stroke={s.color}
-                strokeWidth={1.75}
                 dot={{ r: 2 }}
-                isAnimationActive={false}
+                {...seriesLineProps}
               />
             ))}
           </LineChart>

@@ -16,7 +16,16 @@ import {
   YAxis,
 } from 'recharts';
 import { SWEEP_X_AXES, type SweepView, type SweepXAxis } from '../../store/sweep-selectors';
-import { axisProps, ChartCard, ChartEmpty, tooltipProps } from '../charts/ChartCard';
+import {
+  ChartCard,
+  ChartEmpty,
+  gridStroke,
+  lineChartMargin,
+  numericXAxisProps,
+  seriesLineProps,
+  tooltipProps,
+  valueYAxisProps,
+} from '../charts/ChartCard';
 import { Segmented } from '../controls/Field';
 import { flopsTick, formatDuration, formatFlops, formatNumber } from '../format';
 
@@ -49,23 +58,15 @@ export function SweepChart({
           <ChartEmpty>Each finished cell adds a point: its mean over the seeds so far.</ChartEmpty>
         ) : (
           <ResponsiveContainer width="100%" height="100%">
-            <ComposedChart margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
-              <CartesianGrid stroke="#eef2f7" />
+            <ComposedChart margin={lineChartMargin}>
+              <CartesianGrid stroke={gridStroke} />
               <XAxis
                 dataKey="x"
-                type="number"
                 domain={['auto', 'auto']}
-                allowDuplicatedCategory={false}
                 tickFormatter={xTick(xAxis)}
-                {...axisProps}
+                {...numericXAxisProps}
               />
-              <YAxis
-                type="number"
-                domain={['auto', 'auto']}
-                width={52}
-                tickFormatter={(v: number) => formatNumber(v, 4)}
-                {...axisProps}
-              />
+              <YAxis {...valueYAxisProps(52)} />
               <Tooltip
                 {...tooltipProps}
                 labelFormatter={(x) =>
@@ -101,9 +102,8 @@ export function SweepChart({
                   dataKey="y"
                   name={s.name}
                   stroke={s.color}
-                  strokeWidth={1.75}
                   dot={{ r: 3 }}
-                  isAnimationActive={false}
+                  {...seriesLineProps}
                 >
                   <ErrorBar dataKey="err" width={5} stroke={s.color} />
                 </Line>
@@ -128,16 +128,10 @@ export function SweepChart({
           testId="sweep-curves"
         >
           <ResponsiveContainer width="100%" height="100%">
-            <LineChart margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
-              <CartesianGrid stroke="#eef2f7" />
-              <XAxis
-                dataKey="step"
-                type="number"
-                domain={['auto', 'auto']}
-                allowDuplicatedCategory={false}
-                {...axisProps}
-              />
-              <YAxis type="number" domain={['auto', 'auto']} width={52} {...axisProps} />
+            <LineChart margin={lineChartMargin}>
+              <CartesianGrid stroke={gridStroke} />
+              <XAxis dataKey="step" domain={['auto', 'auto']} {...numericXAxisProps} />
+              <YAxis {...valueYAxisProps(52)} />
               <Tooltip {...tooltipProps} />
               {view.runCurves.map((r) => (
                 <Line
