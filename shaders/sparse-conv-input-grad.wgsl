@@ -89,6 +89,8 @@ fn sparse_conv_input_grad(@builtin(workgroup_id) wid: vec3u,
   let g = wid.y * nwg.x + wid.x;
   let c = g % params.in_c;
   let first0 = ((g / params.in_c) * QUADS * WG + lid) * 4u;
+  // Workgroups past the last tile (a flat grid is laid out in whole rows) have nothing to do.
+  if (first0 >= params.pixels) { return; }
   let first1 = first0 + WG * 4u;
   let quad0 = quad_of(first0);
   let quad1 = quad_of(first1);
