@@ -1,6 +1,8 @@
 // Zero-skipping product with a compressed sparse matrix S (rows, cols):
 //   out (batch, rows) = in (batch, cols) @ S^T,  out[b, r] = sum over the nonzeros s of row r of
-//   values[s] * in[b, col_idx[s]].
+//   w[r * w_row_stride + col_idx[s] * w_col_stride] * in[b, col_idx[s]].
+// S's values are read from W itself at the index's positions (no gathered copy to refresh when W
+// changes): strides (cols of W, 1) by rows, (1, cols of W) for the by-columns index.
 // With S = W*M by rows it is a sparse linear layer's forward (in = x); with S = (W*M)^T, i.e. the
 // index built by columns, it is the input gradient dx = dy (W*M) (in = dy). Work is batch * nnz.
 // Called by src/gpu/kernels/sparse-matmul-csr.ts.
@@ -15,7 +17,7 @@
 
 @group(0) @binding(0) var<storage, read> row_ptr: array<u32>;       // rows + 1
 @group(0) @binding(1) var<storage, read> col_idx: array<u32>;       // nnz
-@group(0) @binding(2) var<storage, read> values: array<f32>;        // nnz
+@group(0) @binding(2) var<storage, read> w: array<f32>;             // W (not S^T), any layout
 @group(0) @binding(3) var<storage, read> in_t: array<vec4<f32>>;    // (cols, quads)
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;     // (batch, rows)
 @group(0) @binding(5) var<uniform> params: Params;
@@ -25,6 +27,8 @@ struct Params {
   batch: u32,        // batch rows of in and out
   quads: u32,        // ceil(batch / 4)
   chunk_quads: u32,  // quads per workgroup
+  w_row_stride: u32, // W's elements between rows of S
+  w_col_stride: u32, // W's elements between columns of S
 }
 
 override WG: u32 = 8u;
@@ -59,8 +63,9 @@ fn csr_matmul_rows(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) n
     var a2 = vec4<f32>(0.0);
     var a3 = vec4<f32>(0.0);
     for (var s = s0; s < s1; s++) {
-      let v = vec4<f32>(values[s]);
-      let base = col_idx[s] * params.quads;
+      let c = col_idx[s];
+      let v = vec4<f32>(w[r * params.w_row_stride + c * params.w_col_stride]);
+      let base = c * params.quads;
       a0 = fma(v, in_t[base + q], a0);
       if (QUADS_PER_THREAD > 1u) { a1 = fma(v, in_t[base + q1], a1); }
       if (QUADS_PER_THREAD > 2u) {

@@ -150,14 +150,12 @@ export async function benchSparseLinear(
           return [g.dx!, g.dw!];
         },
       });
-      const csr = sparse.csrBuild({ w, mask, rows: n, cols: k, nnz: active });
+      const csr = sparse.csrBuild({ mask, rows: n, cols: k, nnz: active });
+      const plan = { x, w, mask, csr, batch };
       const compressed = await stepTimes(rt, reps, {
-        forward: () => {
-          sparse.csrRefreshValues(csr, w);
-          return [sparse.csrLinearForward({ x, csr, batch })];
-        },
+        forward: () => [sparse.csrLinearForward(plan)],
         backward: () => {
-          const g = sparse.csrLinearBackward({ x, csr, batch }, dy, {
+          const g = sparse.csrLinearBackward(plan, dy, {
             input: true,
             weight: 'masked',
           });
@@ -167,7 +165,7 @@ export async function benchSparseLinear(
       sparse.csrRelease(csr);
       const csrBuildMs = includeMaskUpdates
         ? await timeMs(rt, reps, () => {
-            sparse.csrRelease(sparse.csrBuild({ w, mask, rows: n, cols: k, nnz: active }));
+            sparse.csrRelease(sparse.csrBuild({ mask, rows: n, cols: k, nnz: active }));
             return [];
           })
         : NaN;

@@ -1,12 +1,15 @@
 // The WebGPU implementation of the sparse primitives (src/tensor/sparse-backend.ts): masks,
 // the masked-dense products (mask-apply + the dense matmul), the compressed zero-skipping path
-// (index built on the GPU, values refreshed every step), and RigL/SET regrowth by exact GPU top-k.
+// (index built on the GPU when a mask changes; the kernels read W at its positions, convs
+// implicitly from NCHW), and RigL/SET regrowth by exact GPU top-k.
 // Everything is recorded into the runtime's open batch; nothing is read back.
 import { isSoftwareAdapter } from '../common/adapter';
 import { SiftError } from '../common/errors';
 import type { MatmulPlan, Storage } from '../tensor/backend';
 import type {
   CsrBuildPlan,
+  CsrConvGradRequest,
+  CsrConvPlan,
   CsrLinearPlan,
   CsrWeight,
   LinearGradRequest,
@@ -24,7 +27,15 @@ import { selectTopK } from './kernels/mask-select';
 import { matmul } from './kernels/matmul';
 import { sddmm } from './kernels/sddmm';
 import { csrBuildIndex } from './kernels/sparse-csr-build';
-import { csrGatherValues } from './kernels/sparse-csr-values';
+import {
+  HARDWARE_SPARSE_CONV,
+  SOFTWARE_SPARSE_CONV,
+  sparseConvForward,
+  sparseConvInputGrad,
+  sparseConvWeightGrad,
+  type SparseConvIndex,
+  type SparseConvShape,
+} from './kernels/sparse-conv';
 import {
   csrMatmulRows,
   HARDWARE_CSR_MATMUL,
@@ -52,19 +63,22 @@ function checkCounts(activeCount: number, dropCount: number, size: number): void
 export interface WebGpuSparseOptions {
   /** Workgroup shape of the compressed product; by default chosen from the adapter's name. */
   csrMatmul?: CsrMatmulShape;
+  /** Workgroup shapes of the compressed conv kernels; by default chosen from the adapter's name. */
+  sparseConv?: SparseConvShape;
 }
 
 export class WebGpuSparseBackend implements SparseBackend {
   readonly name = 'webgpu' as const;
   private readonly csrShape: CsrMatmulShape;
+  private readonly convShape: SparseConvShape;
 
   constructor(
     readonly ctx: GpuContext,
     options: WebGpuSparseOptions = {},
   ) {
-    this.csrShape =
-      options.csrMatmul ??
-      (isSoftwareAdapter(ctx.rt.adapterName) ? SOFTWARE_CSR_MATMUL : HARDWARE_CSR_MATMUL);
+    const software = isSoftwareAdapter(ctx.rt.adapterName);
+    this.csrShape = options.csrMatmul ?? (software ? SOFTWARE_CSR_MATMUL : HARDWARE_CSR_MATMUL);
+    this.convShape = options.sparseConv ?? (software ? SOFTWARE_SPARSE_CONV : HARDWARE_SPARSE_CONV);
   }
 
   release(s: Storage): void {
@@ -172,11 +186,11 @@ export class WebGpuSparseBackend implements SparseBackend {
     return dw;
   }
 
-  csrBuild({ w, mask, rows, cols, nnz }: CsrBuildPlan): CsrWeight {
-    if (mask.size !== rows * cols || w.size !== rows * cols) {
+  csrBuild({ mask, rows, cols, nnz }: CsrBuildPlan): CsrWeight {
+    if (mask.size !== rows * cols) {
       throw new SiftError(
         'SHAPE_MISMATCH',
-        `csrBuild: ${rows}x${cols} does not match sizes ${w.size}, ${mask.size}`,
+        `csrBuild: ${rows}x${cols} does not match the mask's size ${mask.size}`,
       );
     }
     const { rt } = this.ctx;
@@ -188,11 +202,8 @@ export class WebGpuSparseBackend implements SparseBackend {
       rowPtr: a(rows + 1, 'csr.rowPtr'),
       colIdx: a(nnz, 'csr.colIdx'),
       flat: a(nnz, 'csr.flat'),
-      values: a(nnz, 'csr.values'),
       tRowPtr: a(cols + 1, 'csr.tRowPtr'),
       tColIdx: a(nnz, 'csr.tColIdx'),
-      tFlat: a(nnz, 'csr.tFlat'),
-      tValues: a(nnz, 'csr.tValues'),
     };
     const m = buf(mask);
     csrBuildIndex(
@@ -204,52 +215,40 @@ export class WebGpuSparseBackend implements SparseBackend {
       cols,
       1,
     );
+    // The by-columns flat positions are not kept: the kernels compute them from the index.
+    const tFlat = a(nnz, 'csr.tFlat');
     csrBuildIndex(
       rt,
       m,
-      { rowPtr: buf(csr.tRowPtr), colIdx: buf(csr.tColIdx), flat: buf(csr.tFlat) },
+      { rowPtr: buf(csr.tRowPtr), colIdx: buf(csr.tColIdx), flat: tFlat.buffer },
       cols,
       rows,
       1,
       cols,
     );
-    this.csrRefreshValues(csr, w);
+    this.release(tFlat);
     return csr;
   }
 
-  csrRefreshValues(csr: CsrWeight, w: Storage): void {
-    if (csr.nnz === 0) return;
-    csrGatherValues(this.ctx.rt, buf(csr.flat), buf(w), buf(csr.values), csr.nnz);
-    csrGatherValues(this.ctx.rt, buf(csr.tFlat), buf(w), buf(csr.tValues), csr.nnz);
-  }
-
   csrRelease(csr: CsrWeight): void {
-    for (const s of [
-      csr.rowPtr,
-      csr.colIdx,
-      csr.flat,
-      csr.values,
-      csr.tRowPtr,
-      csr.tColIdx,
-      csr.tFlat,
-      csr.tValues,
-    ]) {
-      this.release(s);
-    }
+    for (const s of [csr.rowPtr, csr.colIdx, csr.flat, csr.tRowPtr, csr.tColIdx]) this.release(s);
   }
 
-  csrLinearForward({ x, csr, batch }: CsrLinearPlan): Storage {
+  csrLinearForward({ x, w, csr, batch }: CsrLinearPlan): Storage {
     const y = this.ctx.alloc(batch * csr.rows, 'csr.y');
     const xT = transposePad4(this.ctx, buf(x), batch, csr.cols);
     csrMatmulRows(
       this.ctx.rt,
-      buf(csr.rowPtr),
-      buf(csr.colIdx),
-      buf(csr.values),
-      xT.buffer,
-      y.buffer,
-      csr.rows,
-      batch,
+      {
+        rowPtr: buf(csr.rowPtr),
+        colIdx: buf(csr.colIdx),
+        w: buf(w),
+        wStrides: [csr.cols, 1],
+        inT: xT.buffer,
+        out: y.buffer,
+        rows: csr.rows,
+        batch,
+      },
       this.csrShape,
     );
     this.release(xT);
@@ -257,7 +256,7 @@ export class WebGpuSparseBackend implements SparseBackend {
   }
 
   csrLinearBackward(
-    { x, csr, batch }: CsrLinearPlan,
+    { x, w, mask, csr, batch }: CsrLinearPlan,
     dy: Storage,
     want: LinearGradRequest,
   ): LinearGrads {
@@ -271,13 +270,16 @@ export class WebGpuSparseBackend implements SparseBackend {
       dx = this.ctx.alloc(batch * csr.cols, 'csr.dx');
       csrMatmulRows(
         rt,
-        buf(csr.tRowPtr),
-        buf(csr.tColIdx),
-        buf(csr.tValues),
-        dyT.buffer,
-        dx.buffer,
-        csr.cols,
-        batch,
+        {
+          rowPtr: buf(csr.tRowPtr),
+          colIdx: buf(csr.tColIdx),
+          w: buf(w),
+          wStrides: [1, csr.cols],
+          inT: dyT.buffer,
+          out: dx.buffer,
+          rows: csr.cols,
+          batch,
+        },
         this.csrShape,
       );
     }
@@ -285,24 +287,71 @@ export class WebGpuSparseBackend implements SparseBackend {
     if (want.weight === 'masked' && dyT) {
       dw = this.ctx.alloc(csr.rows * csr.cols, 'csr.dw');
       const xT = transposePad4(this.ctx, buf(x), batch, csr.cols);
-      sddmm(
-        rt,
-        buf(csr.colIdx),
-        buf(csr.flat),
-        dyT.buffer,
-        xT.buffer,
-        dw.buffer,
-        csr.rows,
-        csr.cols,
-        csr.nnz,
+      sddmm(rt, {
+        colIdx: buf(csr.colIdx),
+        flat: buf(csr.flat),
+        mask: buf(mask),
+        dyT: dyT.buffer,
+        xT: xT.buffer,
+        dw: dw.buffer,
+        rows: csr.rows,
+        cols: csr.cols,
+        nnz: csr.nnz,
         batch,
-      );
+      });
       this.release(xT);
     } else if (want.weight === 'dense') {
       dw = this.weightGrad(dy, x, shape, 'dense', null);
     }
     if (dyT) this.release(dyT);
     return { dx, dw };
+  }
+
+  csrConvForward(p: CsrConvPlan): Storage {
+    const c = p.conv;
+    const y = this.ctx.alloc(c.batch * p.csr.rows * c.outHeight * c.outWidth, 'csr.conv.y');
+    sparseConvForward(this.ctx.rt, this.convIndex(p), buf(p.x), y.buffer, this.convShape);
+    return y;
+  }
+
+  csrConvBackward(p: CsrConvPlan, dy: Storage, want: CsrConvGradRequest): LinearGrads {
+    const { rt } = this.ctx;
+    const index = this.convIndex(p);
+    let dx: GpuStorage | null = null;
+    if (want.input) {
+      dx = this.ctx.alloc(p.x.size, 'csr.conv.dx');
+      sparseConvInputGrad(rt, index, buf(dy), dx.buffer, this.convShape);
+    }
+    let dw: GpuStorage | null = null;
+    if (want.maskedWeight) {
+      dw = this.ctx.alloc(p.csr.rows * p.csr.cols, 'csr.conv.dw');
+      sparseConvWeightGrad(rt, index, buf(dy), buf(p.x), buf(p.mask), dw.buffer, this.convShape);
+    }
+    return { dx, dw };
+  }
+
+  private convIndex({ csr, conv, w }: CsrConvPlan): SparseConvIndex {
+    if (
+      csr.cols !== conv.inChannels * conv.kernelH * conv.kernelW ||
+      w.size !== csr.rows * csr.cols
+    ) {
+      throw new SiftError(
+        'SHAPE_MISMATCH',
+        `compressed conv: index ${csr.rows}x${csr.cols} does not fit the weight (${w.size}) and ` +
+          `${conv.inChannels} channels of a ${conv.kernelH}x${conv.kernelW} kernel`,
+      );
+    }
+    return {
+      conv,
+      outChannels: csr.rows,
+      nnz: csr.nnz,
+      w: buf(w),
+      rowPtr: buf(csr.rowPtr),
+      colIdx: buf(csr.colIdx),
+      flat: buf(csr.flat),
+      tRowPtr: buf(csr.tRowPtr),
+      tColIdx: buf(csr.tColIdx),
+    };
   }
 }
 

@@ -1,18 +1,13 @@
 // 2-D convolution, forward and backward. Weights are PyTorch's OIHW, so an exported state dict
-// loads unchanged. A dense (or masked-dense) weight runs as an implicit GEMM (ops/conv-dense.ts:
-// one backend call per product, no patch matrix). A compressed weight runs as im2col + a CSR
-// product (the llm.c / Caffe formulation):
-//   forward:  cols = im2col(x) (N*OH*OW, C*KH*KW); y2 = cols S^T; copied to NCHW
-//   backward: g2 = rows of dy (N*OH*OW, O); dcols = g2 S; dx = col2im(dcols); dW = g2^T cols
-// cols is not kept for the backward: it is KH*KW times the size of x, so it is rebuilt from x
-// (one memory-bound dispatch) instead of holding it across the whole forward pass.
+// loads unchanged. This file checks the shapes and hands the products on: a dense (or masked-dense)
+// weight runs as an implicit GEMM (ops/conv-dense.ts), a compressed weight as implicit
+// convolutions over its mask's index (ops/sparse-conv.ts). Neither builds a patch matrix.
 import { SiftError } from '../common/errors';
-import type { Conv2dPlan, StridedView } from '../tensor/backend';
-import { broadcastPlan } from '../tensor/shape';
-import { record } from '../tensor/tape';
-import { Tensor } from '../tensor/tensor';
+import type { Conv2dPlan } from '../tensor/backend';
+import type { Tensor } from '../tensor/tensor';
 import { denseConv2d } from './conv-dense';
-import { currentCsr, weightGradKind, type SparseWeightState } from './sparse';
+import type { SparseWeightState } from './sparse';
+import { sparseConv2d } from './sparse-conv';
 
 /** Stride and padding, one number for both dims or [h, w]. */
 export interface Conv2dOptions {
@@ -80,16 +75,6 @@ export function conv2dPlan(
   };
 }
 
-// (N, OH, OW, O) rows of a per-pixel product -> (N, O, OH, OW).
-function rowsToNchw(plan: Conv2dPlan, outChannels: number): StridedView {
-  const { batch: N, outHeight: OH, outWidth: OW } = plan;
-  return {
-    shape: [N, outChannels, OH, OW],
-    strides: [OH * OW * outChannels, 1, OW * outChannels, outChannels],
-    offset: 0,
-  };
-}
-
 /**
  * y (N, O, OH, OW) = conv2d(x (N, C, H, W), weight (O, C, KH, KW)) + bias (O), cross-correlation as
  * in PyTorch's nn.Conv2d (dilation 1, groups 1).
@@ -108,77 +93,6 @@ export function conv2d(
       `conv2d: bias [${bias.shape.join(', ')}] for ${outChannels} output channels`,
     );
   }
-  const sparse = options.sparse;
-  if (!sparse) return denseConv2d(x, weight, bias, { ...plan, outChannels });
-  const be = x.backend;
-  const { batch: N, outHeight: OH, outWidth: OW } = plan;
-  const rows = N * OH * OW;
-  const patch = plan.inChannels * plan.kernelH * plan.kernelW;
-
-  const cols = new Tensor(be, be.im2col(x.storage, plan), [rows, patch]);
-  const csr = currentCsr(sparse, weight);
-  let out: Tensor;
-  {
-    const y2 = new Tensor(
-      be,
-      sparse.sparse.csrLinearForward({ x: cols.storage, csr, batch: rows }),
-      [rows, outChannels],
-    );
-    out = new Tensor(be, be.gatherStrided(y2.storage, rowsToNchw(plan, outChannels)), [
-      N,
-      outChannels,
-      OH,
-      OW,
-    ]);
-    y2.dispose();
-  }
-  cols.dispose();
-  if (bias) {
-    const perChannel = broadcastPlan([N, outChannels, OH * OW], [outChannels, 1]);
-    const biased = new Tensor(
-      be,
-      be.binary('add', out.storage, bias.storage, perChannel),
-      out.shape,
-    );
-    out.dispose();
-    out = biased;
-  }
-
-  const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record(out, 'conv2d', inputs, (g) => {
-    // (N, O, OH, OW) -> (N, OH, OW, O), i.e. g2 (rows, O), for the weight and bias gradients.
-    const toRows: StridedView = {
-      shape: [N, OH, OW, outChannels],
-      strides: [outChannels * OH * OW, OW, 1, OH * OW],
-      offset: 0,
-    };
-    const g2 = new Tensor(be, be.gatherStrided(g.storage, toRows), [rows, outChannels]);
-    let dx: Tensor | null = null;
-    let dw: Tensor | null = null;
-    let db: Tensor | null = null;
-    {
-      // Zero-skipping path: dcols = dY S and dW at the mask's positions (or dense for RigL).
-      const colsAgain = weight.requiresGrad ? be.im2col(x.storage, plan) : null;
-      // The x operand is only read for a weight gradient; without one any storage will do.
-      const grads = sparse.sparse.csrLinearBackward(
-        { x: colsAgain ?? g2.storage, csr, batch: rows },
-        g2.storage,
-        {
-          input: x.requiresGrad,
-          weight: weightGradKind(sparse, weight),
-        },
-      );
-      if (colsAgain) be.release(colsAgain);
-      if (grads.dx) {
-        dx = new Tensor(be, be.col2im(grads.dx, plan), x.shape);
-        be.release(grads.dx);
-      }
-      if (grads.dw) dw = new Tensor(be, grads.dw, weight.shape);
-    }
-    if (bias?.requiresGrad) {
-      db = new Tensor(be, be.reduce('sum', g2.storage, 1, rows, outChannels), [outChannels]);
-    }
-    g2.dispose();
-    return bias ? [dx, dw, db] : [dx, dw];
-  });
+  if (options.sparse) return sparseConv2d(x, weight, bias, plan, options.sparse);
+  return denseConv2d(x, weight, bias, { ...plan, outChannels });
 }

@@ -1,6 +1,7 @@
 // Products with a sparse weight on the zero-skipping path (src/tensor/sparse-backend.ts): the
-// masked weight compressed to CSR/CSC, rebuilt when the mask changes and refreshed from W before
-// each forward. Used by nn.Linear and nn.Conv2d when their weight has a SparseWeightState.
+// mask indexed by rows and columns, rebuilt when the mask changes; the kernels read W at the
+// index's positions, so nothing runs per step to follow W. Used by nn.Linear and nn.Conv2d (its
+// compressed product is ops/sparse-conv.ts) when their weight has a SparseWeightState.
 import { Mask } from '../sparse/mask';
 import type { CsrWeight, SparseBackend, WeightGradKind } from '../tensor/sparse-backend';
 import { record } from '../tensor/tape';
@@ -18,21 +19,18 @@ export interface SparseWeightState {
   wantDenseGrad: boolean;
 }
 
-/** The compressed weight, index rebuilt if the mask changed and values gathered from W. */
-export function currentCsr(state: SparseWeightState, weight: Tensor): CsrWeight {
+/** The mask's compressed index, rebuilt if the mask changed since it was built. */
+export function currentCsr(state: SparseWeightState): CsrWeight {
   const { sparse, mask } = state;
   if (!state.csr || state.builtForVersion !== mask.version) {
     if (state.csr) sparse.csrRelease(state.csr);
     state.csr = sparse.csrBuild({
-      w: weight.storage,
       mask: mask.storage,
       rows: mask.rows,
       cols: mask.cols,
       nnz: mask.activeCount,
     });
     state.builtForVersion = mask.version;
-  } else {
-    sparse.csrRefreshValues(state.csr, weight.storage);
   }
   return state.csr;
 }
@@ -52,20 +50,14 @@ export function weightGradKind(state: SparseWeightState, weight: Tensor): Weight
 export function sparseLinear(x: Tensor, weight: Tensor, state: SparseWeightState): Tensor {
   const be = x.backend;
   const rows = x.shape[0];
-  const csr = currentCsr(state, weight);
-  const out = new Tensor(be, state.sparse.csrLinearForward({ x: x.storage, csr, batch: rows }), [
-    rows,
-    csr.rows,
-  ]);
+  const csr = currentCsr(state);
+  const plan = { x: x.storage, w: weight.storage, mask: state.mask.storage, csr, batch: rows };
+  const out = new Tensor(be, state.sparse.csrLinearForward(plan), [rows, csr.rows]);
   return record(out, 'sparse-linear', [x, weight], (g) => {
-    const { dx, dw } = state.sparse.csrLinearBackward(
-      { x: x.storage, csr, batch: rows },
-      g.storage,
-      {
-        input: x.requiresGrad,
-        weight: weightGradKind(state, weight),
-      },
-    );
+    const { dx, dw } = state.sparse.csrLinearBackward(plan, g.storage, {
+      input: x.requiresGrad,
+      weight: weightGradKind(state, weight),
+    });
     return [dx && new Tensor(be, dx, x.shape), dw && new Tensor(be, dw, weight.shape)];
   });
 }

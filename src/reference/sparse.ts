@@ -2,9 +2,11 @@
 // written from the definitions (RigL's drop/grow, CSR), not from the WGSL. Selections sort
 // explicitly by (score desc, index asc), the rule the GPU's radix select must reproduce exactly.
 import { randomU32 } from '../common/rng';
-import type { Storage } from '../tensor/backend';
+import type { Conv2dPlan, Storage } from '../tensor/backend';
 import type {
   CsrBuildPlan,
+  CsrConvGradRequest,
+  CsrConvPlan,
   CsrLinearPlan,
   CsrWeight,
   LinearGradRequest,
@@ -152,7 +154,7 @@ export class CpuSparseBackend implements SparseBackend {
     return { dx, dw };
   }
 
-  csrBuild({ w, mask, rows, cols, nnz }: CsrBuildPlan): CsrWeight {
+  csrBuild({ mask, rows, cols, nnz }: CsrBuildPlan): CsrWeight {
     const m = cpu(mask);
     const rowPtr = new Float64Array(rows + 1);
     const colIdx: number[] = [];
@@ -168,81 +170,37 @@ export class CpuSparseBackend implements SparseBackend {
     }
     const tRowPtr = new Float64Array(cols + 1);
     const tColIdx: number[] = [];
-    const tFlat: number[] = [];
     for (let c = 0; c < cols; c++) {
-      for (let r = 0; r < rows; r++) {
-        if (isOn(m[r * cols + c])) {
-          tColIdx.push(r);
-          tFlat.push(r * cols + c);
-        }
-      }
+      for (let r = 0; r < rows; r++) if (isOn(m[r * cols + c])) tColIdx.push(r);
       tRowPtr[c + 1] = tColIdx.length;
     }
     if (colIdx.length !== nnz)
       throw new Error(`csrBuild: mask has ${colIdx.length} ones, expected ${nnz}`);
-    const csr: CsrWeight = {
+    return {
       rows,
       cols,
       nnz,
       rowPtr: wrap(rowPtr),
       colIdx: wrap(Float64Array.from(colIdx)),
       flat: wrap(Float64Array.from(flat)),
-      values: wrap(new Float64Array(nnz)),
       tRowPtr: wrap(tRowPtr),
       tColIdx: wrap(Float64Array.from(tColIdx)),
-      tFlat: wrap(Float64Array.from(tFlat)),
-      tValues: wrap(new Float64Array(nnz)),
     };
-    this.csrRefreshValues(csr, w);
-    return csr;
-  }
-
-  csrRefreshValues(csr: CsrWeight, w: Storage): void {
-    const wv = cpu(w);
-    const gather = (flat: Storage, values: Storage) => {
-      const f = cpu(flat);
-      const v = cpu(values);
-      for (let s = 0; s < f.length; s++) v[s] = wv[f[s]];
-    };
-    gather(csr.flat, csr.values);
-    gather(csr.tFlat, csr.tValues);
   }
 
   csrRelease(): void {}
 
-  csrLinearForward({ x, csr, batch }: CsrLinearPlan): Storage {
-    return wrap(
-      spmmRows(
-        cpu(x),
-        cpu(csr.rowPtr),
-        cpu(csr.colIdx),
-        cpu(csr.values),
-        batch,
-        csr.rows,
-        csr.cols,
-      ),
-    );
+  csrLinearForward({ x, w, csr, batch }: CsrLinearPlan): Storage {
+    return wrap(spmmRows(cpu(x), csrValues(csr, cpu(w)), batch));
   }
 
   csrLinearBackward(
-    { x, csr, batch }: CsrLinearPlan,
+    { x, w, csr, batch }: CsrLinearPlan,
     dy: Storage,
     want: LinearGradRequest,
   ): LinearGrads {
     const dyv = cpu(dy);
-    const dx = want.input
-      ? wrap(
-          spmmRows(
-            dyv,
-            cpu(csr.tRowPtr),
-            cpu(csr.tColIdx),
-            cpu(csr.tValues),
-            batch,
-            csr.cols,
-            csr.rows,
-          ),
-        )
-      : null;
+    const dx = want.input ? wrap(spmmRows(dyv, csrValuesT(csr, cpu(w)), batch)) : null;
     let dw: Storage | null = null;
     const shape = { batch, outFeatures: csr.rows, inFeatures: csr.cols };
     if (want.weight === 'dense') dw = wrap(weightGrad(dyv, cpu(x), shape));
@@ -264,24 +222,111 @@ export class CpuSparseBackend implements SparseBackend {
     }
     return { dx, dw };
   }
+
+  csrConvForward({ x, w, csr, conv }: CsrConvPlan): Storage {
+    const xv = cpu(x);
+    const y = new Float64Array(conv.batch * csr.rows * conv.outHeight * conv.outWidth);
+    forEachConvTerm(conv, csrValues(csr, cpu(w)), (xAt, o, yAt, v) => {
+      y[yAt(o)] += v * xv[xAt];
+    });
+    return wrap(y);
+  }
+
+  csrConvBackward(
+    { x, w, csr, conv }: CsrConvPlan,
+    dy: Storage,
+    want: CsrConvGradRequest,
+  ): LinearGrads {
+    const xv = cpu(x);
+    const dyv = cpu(dy);
+    const dx = want.input ? new Float64Array(xv.length) : null;
+    const dw = want.maskedWeight ? new Float64Array(csr.rows * csr.cols) : null;
+    const values = csrValues(csr, cpu(w));
+    forEachConvTerm(conv, values, (xAt, o, yAt, v, flat) => {
+      if (dx) dx[xAt] += v * dyv[yAt(o)];
+      if (dw) dw[flat] += dyv[yAt(o)] * xv[xAt];
+    });
+    return { dx: dx && wrap(dx), dw: dw && wrap(dw) };
+  }
 }
 
-/** out (batch, rows) = inp (batch, cols) @ S^T for S compressed by rows. */
-function spmmRows(
-  inp: Float64Array,
-  rowPtr: Float64Array,
-  colIdx: Float64Array,
-  values: Float64Array,
-  batch: number,
-  rows: number,
-  cols: number,
-): Float64Array {
-  const out = new Float64Array(batch * rows);
+/** S (rows, cols) compressed by rows with its values read from W at the index's positions. */
+interface CsrValues {
+  rows: number;
+  cols: number;
+  rowPtr: Float64Array;
+  colIdx: Float64Array;
+  values: Float64Array;
+  /** Where each value sits in W. */
+  flat: Float64Array;
+}
+
+function csrValues(csr: CsrWeight, w: Float64Array): CsrValues {
+  const flat = cpu(csr.flat);
+  return {
+    rows: csr.rows,
+    cols: csr.cols,
+    rowPtr: cpu(csr.rowPtr),
+    colIdx: cpu(csr.colIdx),
+    values: flat.map((f) => w[f]),
+    flat,
+  };
+}
+
+/** S^T by rows, from the by-columns index: row c holds W[r, c] for the rows r in column c. */
+function csrValuesT(csr: CsrWeight, w: Float64Array): CsrValues {
+  const rowPtr = cpu(csr.tRowPtr);
+  const colIdx = cpu(csr.tColIdx);
+  const flat = new Float64Array(csr.nnz);
+  for (let c = 0; c < csr.cols; c++) {
+    for (let s = rowPtr[c]; s < rowPtr[c + 1]; s++) flat[s] = colIdx[s] * csr.cols + c;
+  }
+  return { rows: csr.cols, cols: csr.rows, rowPtr, colIdx, values: flat.map((f) => w[f]), flat };
+}
+
+/**
+ * Every term of conv2d(x, W*M) straight from the definition: for each sample, output pixel and
+ * nonzero (o, col) of W*M whose tap (c, kh, kw) lands inside the input, calls
+ * term(x offset, o, y offset of channel o, value, flat position in W).
+ */
+function forEachConvTerm(
+  p: Conv2dPlan,
+  s: CsrValues,
+  term: (xAt: number, o: number, yAt: (o: number) => number, v: number, flat: number) => void,
+): void {
+  const taps = p.kernelH * p.kernelW;
+  const plane = p.outHeight * p.outWidth;
+  for (let n = 0; n < p.batch; n++) {
+    for (let oh = 0; oh < p.outHeight; oh++) {
+      for (let ow = 0; ow < p.outWidth; ow++) {
+        const yAt = (o: number) => (n * s.rows + o) * plane + oh * p.outWidth + ow;
+        for (let o = 0; o < s.rows; o++) {
+          for (let k = s.rowPtr[o]; k < s.rowPtr[o + 1]; k++) {
+            const col = s.colIdx[k];
+            const c = Math.floor(col / taps);
+            const kh = Math.floor((col % taps) / p.kernelW);
+            const kw = col % p.kernelW;
+            const ih = oh * p.strideH - p.padH + kh;
+            const iw = ow * p.strideW - p.padW + kw;
+            if (ih < 0 || iw < 0 || ih >= p.inHeight || iw >= p.inWidth) continue;
+            const xAt = ((n * p.inChannels + c) * p.inHeight + ih) * p.inWidth + iw;
+            term(xAt, o, yAt, s.values[k], s.flat[k]);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** out (batch, s.rows) = inp (batch, s.cols) @ S^T. */
+function spmmRows(inp: Float64Array, s: CsrValues, batch: number): Float64Array {
+  const out = new Float64Array(batch * s.rows);
   for (let b = 0; b < batch; b++) {
-    for (let r = 0; r < rows; r++) {
+    for (let r = 0; r < s.rows; r++) {
       let acc = 0;
-      for (let s = rowPtr[r]; s < rowPtr[r + 1]; s++) acc += values[s] * inp[b * cols + colIdx[s]];
-      out[b * rows + r] = acc;
+      for (let k = s.rowPtr[r]; k < s.rowPtr[r + 1]; k++)
+        acc += s.values[k] * inp[b * s.cols + s.colIdx[k]];
+      out[b * s.rows + r] = acc;
     }
   }
   return out;

@@ -11,7 +11,7 @@
 //
 // Ties: every selection ranks by score, higher first, and among equal scores the LOWER flat index
 // ranks higher (it is kept first, grown first, dropped last). Scores compare as float32.
-import type { Storage } from './backend';
+import type { Conv2dPlan, Storage } from './backend';
 
 /** Sizes of one linear product: x (batch, inFeatures), W (outFeatures, inFeatures). */
 export interface LinearShape {
@@ -28,20 +28,42 @@ export interface MaskedLinearPlan {
   shape: LinearShape;
 }
 
-/** W*M to compress: rows = outFeatures, cols = inFeatures, nnz = the mask's active count. */
+/** A mask to index: rows = outFeatures, cols = inFeatures, nnz = the mask's active count. */
 export interface CsrBuildPlan {
-  w: Storage;
   mask: Storage;
   rows: number;
   cols: number;
   nnz: number;
 }
 
-/** One compressed product: x (batch, csr.cols) against the compressed weight. */
+/**
+ * One compressed product: x (batch, csr.cols) against W*M. The kernels read W itself at the
+ * index's positions (no value copy to refresh); the mask gives the masked gradient its zeros.
+ */
 export interface CsrLinearPlan {
   x: Storage;
+  w: Storage;
+  mask: Storage;
   csr: CsrWeight;
   batch: number;
+}
+
+/**
+ * One compressed conv, computed implicitly from x (N, C, H, W) and W (O, C, KH, KW), compressed
+ * as (O, C * KH * KW); no im2col buffer. As CsrLinearPlan, W and the mask are read directly.
+ */
+export interface CsrConvPlan {
+  x: Storage;
+  w: Storage;
+  mask: Storage;
+  csr: CsrWeight;
+  conv: Conv2dPlan;
+}
+
+/** What a compressed conv's backward produces: dx, and dw masked (SDDMM) or not at all. */
+export interface CsrConvGradRequest {
+  input: boolean;
+  maskedWeight: boolean;
 }
 
 /** Which weight gradient a backward pass should produce. */
@@ -65,27 +87,24 @@ export interface LinearGrads {
 }
 
 /**
- * A masked weight compressed by rows (CSR over output features) and by columns (CSR of the
- * transpose, i.e. CSC), for the zero-skipping path. The index storages are opaque (u32 on the GPU,
+ * The index of a mask by rows (CSR over output features) and by columns (CSR of the transpose,
+ * i.e. CSC), for the zero-skipping path. The index storages are opaque (u32 on the GPU,
  * integer-valued floats on the CPU); only the backend that built them reads them.
- * The index changes only when the mask does (rebuild with csrBuild); the values follow W every
- * step through csrRefreshValues.
+ * It holds no values: the kernels read W at row * cols + col, so the index changes only when the
+ * mask does (rebuild with csrBuild) and nothing is copied when W changes.
  */
 export interface CsrWeight {
   readonly rows: number;
   readonly cols: number;
   /** Nonzeros = the mask's active count. */
   readonly nnz: number;
-  /** By rows: rowPtr (rows + 1), colIdx (nnz, ascending in a row), flat index into W (nnz), values (nnz). */
+  /** By rows: rowPtr (rows + 1), colIdx (nnz, ascending in a row), flat index into W (nnz). */
   readonly rowPtr: Storage;
   readonly colIdx: Storage;
   readonly flat: Storage;
-  readonly values: Storage;
-  /** By columns: tRowPtr (cols + 1), tColIdx (nnz: the row of W), tFlat (nnz), tValues (nnz). */
+  /** By columns: tRowPtr (cols + 1), tColIdx (nnz: the row of W, ascending in a column). */
   readonly tRowPtr: Storage;
   readonly tColIdx: Storage;
-  readonly tFlat: Storage;
-  readonly tValues: Storage;
 }
 
 /** Where a regrowth takes the grow score of inactive positions from. */
@@ -139,13 +158,15 @@ export interface SparseBackend {
   maskedLinearBackward(p: MaskedLinearPlan, dy: Storage, want: LinearGradRequest): LinearGrads;
 
   // zero-skipping path: work proportional to the active count
-  /** Compress W*M; nnz must equal the mask's active count. */
+  /** Index the mask; nnz must equal its active count. */
   csrBuild(p: CsrBuildPlan): CsrWeight;
-  /** Gather the current W into the compressed values (both orientations); the index is unchanged. */
-  csrRefreshValues(csr: CsrWeight, w: Storage): void;
   csrRelease(csr: CsrWeight): void;
   /** y (batch, rows) = x (batch, cols) @ S^T, S the compressed W*M. */
   csrLinearForward(p: CsrLinearPlan): Storage;
   /** dx = dy S; dw = (dy^T x) at the mask's positions only (SDDMM), zeros elsewhere, or dense. */
   csrLinearBackward(p: CsrLinearPlan, dy: Storage, want: LinearGradRequest): LinearGrads;
+  /** y (N, O, OH, OW) = conv2d(x, W*M), cross-correlation as PyTorch's, no bias. */
+  csrConvForward(p: CsrConvPlan): Storage;
+  /** dx (N, C, H, W) and dw = (dW of conv2d) * M (zeros off the mask), from dy (N, O, OH, OW). */
+  csrConvBackward(p: CsrConvPlan, dy: Storage, want: CsrConvGradRequest): LinearGrads;
 }

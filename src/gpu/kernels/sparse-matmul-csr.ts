@@ -35,31 +35,46 @@ export const csrMatmulRowsKernel = defineKernel({
     ['batch', 'u32'],
     ['quads', 'u32'],
     ['chunk_quads', 'u32'],
+    ['w_row_stride', 'u32'],
+    ['w_col_stride', 'u32'],
   ],
 });
 
 /**
- * out (batch, rows) = in (batch, cols) @ S^T, where S is given by rowPtr/colIdx/values and the
- * input comes as inT (cols, 4 * quads) from transposePad4.
+ * One product out (batch, rows) = in (batch, cols) @ S^T: S is given by rowPtr/colIdx with its
+ * values read from w at row * wStrides[0] + col * wStrides[1], and the input comes as
+ * inT (cols, 4 * quads) from transposePad4.
  */
+export interface CsrMatmulPlan {
+  rowPtr: BufferRef;
+  colIdx: BufferRef;
+  w: BufferRef;
+  wStrides: readonly [number, number];
+  inT: BufferRef;
+  out: BufferRef;
+  rows: number;
+  batch: number;
+}
+
 export function csrMatmulRows(
   rt: GpuRuntime,
-  rowPtr: BufferRef,
-  colIdx: BufferRef,
-  values: BufferRef,
-  inT: BufferRef,
-  out: BufferRef,
-  rows: number,
-  batch: number,
+  p: CsrMatmulPlan,
   shape: CsrMatmulShape = SOFTWARE_CSR_MATMUL,
 ): void {
-  const quads = quadsOf(batch);
+  const quads = quadsOf(p.batch);
   const chunks = Math.ceil(quads / CHUNK_QUADS);
   rt.dispatch(
     csrMatmulRowsKernel,
-    [rowPtr, colIdx, values, inT, out],
-    { rows, batch, quads, chunk_quads: CHUNK_QUADS },
-    grid1d(rows * chunks),
+    [p.rowPtr, p.colIdx, p.w, p.inT, p.out],
+    {
+      rows: p.rows,
+      batch: p.batch,
+      quads,
+      chunk_quads: CHUNK_QUADS,
+      w_row_stride: p.wStrides[0],
+      w_col_stride: p.wStrides[1],
+    },
+    grid1d(p.rows * chunks),
     { WG: shape.WG, QUADS_PER_THREAD: shape.QUADS_PER_THREAD },
   );
 }
