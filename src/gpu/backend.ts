@@ -252,9 +252,6 @@ export class WebGpuBackend implements Backend {
     return conv.im2col(this.ctx, x, plan);
   }
 
-  col2im(cols: Storage, plan: Conv2dPlan): Storage {
-    return conv.col2im(this.ctx, cols, plan);
-  }
 
   maxPool(x: Storage, plan: Pool2dPlan): { out: Storage; argmax: Storage } {
     return pool.maxPool(this.ctx, x, plan);

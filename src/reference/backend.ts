@@ -175,9 +175,6 @@ export class CpuBackend implements Backend {
   im2col(x: Storage, plan: Conv2dPlan): Storage {
     return conv.im2col(x, plan);
   }
-  col2im(cols: Storage, plan: Conv2dPlan): Storage {
-    return conv.col2im(cols, plan);
-  }
   maxPool(x: Storage, plan: Pool2dPlan): { out: Storage; argmax: Storage } {
     return pool.maxPool(x, plan);
   }

@@ -2,6 +2,7 @@
 // the im2col + matmul + col2im composition they replace, computed with the same CPU backend.
 import { describe, expect, it } from 'vitest';
 import { cpuBackend as be } from '../testing/backends';
+import { col2im } from './conv';
 import { convProductCases, convProductPlan } from '../testing/conv-cases';
 import { expectClose } from '../testing/expect-close';
 import { randomValues } from '../testing/shapes';
@@ -43,7 +44,7 @@ describe('conv products vs the im2col composition (CPU)', () => {
         ...{ aBatchStride: O * P, bBatchStride: 0 },
       });
       const dx = await be.read(be.convInputGrad(dy, w, p));
-      expectClose(dx, await be.read(be.col2im(dcols, p)), { atol: 1e-9, label: 'dx' });
+      expectClose(dx, await be.read(col2im(dcols, p)), { atol: 1e-9, label: 'dx' });
 
       const perSample = await be.read(
         be.matmul(dy, cols, {

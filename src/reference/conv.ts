@@ -1,6 +1,7 @@
 // CPU reference for the convolution helpers, float64, from the definitions:
 // cols[(n, oh, ow), (c, kh, kw)] = x[n, c, oh * sh - ph + kh, ow * sw - pw + kw] (0 outside),
-// and col2im as the literal adjoint: scatter-add every cols entry back to the pixel it came from.
+// and col2im as the literal adjoint (scatter-add every cols entry back to its pixel), kept as the
+// oracle the implicit products are tied to in tests (no kernel uses it).
 // The dense products (convForward, convInputGrad, convWeightGrad) are written as one loop nest
 // over every (sample, output pixel, output channel, tap) term, so they share no code with the
 // implicit-GEMM kernels they check.

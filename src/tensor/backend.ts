@@ -362,11 +362,11 @@ export interface Backend {
   /** dW (O, C, KH, KW) of conv2d from dy (N, O, OH, OW) and x (N, C, H, W). */
   convWeightGrad(dy: Storage, x: Storage, plan: ConvProductPlan): Storage;
 
-  // convolution helpers of the compressed path (conv = im2col + CSR product)
-  /** x (N, C, H, W) -> cols (N * OH * OW, C * KH * KW), zeros where the window hits padding. */
+  /**
+   * x (N, C, H, W) -> cols (N * OH * OW, C * KH * KW), zeros where the window hits padding: the
+   * patch matrix of RigL's dense weight gradient on the compressed path (ops/sparse-conv.ts).
+   */
   im2col(x: Storage, plan: Conv2dPlan): Storage;
-  /** The adjoint of im2col: cols -> dx (N, C, H, W), summing overlaps. */
-  col2im(cols: Storage, plan: Conv2dPlan): Storage;
 
   // pooling over planes (N * C, H, W)
   maxPool(x: Storage, plan: Pool2dPlan): { out: Storage; argmax: Storage };

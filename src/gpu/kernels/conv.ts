@@ -1,14 +1,13 @@
 // Convolution kernels. Dense weights: implicit GEMM, one dispatch per product reading x / dy in
 // NCHW and W in OIHW (shaders/conv-forward.wgsl, conv-input-grad.wgsl, conv-weight-grad.wgsl).
-// im2col (x -> patch matrix) and its adjoint col2im serve the compressed path, which multiplies
-// patch rows by a CSR weight (src/ops/conv.ts).
+// im2col (x -> patch matrix) serves RigL's dense weight gradient on the compressed path
+// (src/ops/sparse-conv.ts).
 import { isSoftwareAdapter } from '../../common/adapter';
 import libConvTap from '../../../shaders/lib-conv-tap.wgsl?raw';
 import convForwardSource from '../../../shaders/conv-forward.wgsl?raw';
 import convInputGradSource from '../../../shaders/conv-input-grad.wgsl?raw';
 import convWeightGradSource from '../../../shaders/conv-weight-grad.wgsl?raw';
 import im2colSource from '../../../shaders/im2col.wgsl?raw';
-import col2imSource from '../../../shaders/col2im.wgsl?raw';
 import type { Conv2dPlan, ConvProductPlan, ConvForwardArgs, Storage } from '../../tensor/backend';
 import type { GpuContext } from '../context';
 import { ceilDiv, defineKernel, grid1d, type ParamType } from '../kernel';
@@ -41,14 +40,6 @@ export const im2colKernel = defineKernel({
   params: convParams,
 });
 
-export const col2imKernel = defineKernel({
-  name: 'col2im',
-  source: col2imSource,
-  entryPoint: 'col2im',
-  bindings: ['read', 'write'],
-  params: convParams,
-});
-
 function paramsOf(plan: Conv2dPlan, total: number): Record<string, number> {
   return {
     total,
@@ -74,19 +65,6 @@ export function im2col(ctx: GpuContext, x: Storage, plan: Conv2dPlan): Storage {
   ctx.rt.dispatch(
     im2colKernel,
     [buf(x), out.buffer],
-    paramsOf(plan, total),
-    grid1d(ceilDiv(total, WG)),
-  );
-  return out;
-}
-
-/** cols (N * OH * OW, C * KH * KW) -> dx (N, C, H, W), summing overlapping windows (gather, no atomics). */
-export function col2im(ctx: GpuContext, cols: Storage, plan: Conv2dPlan): Storage {
-  const total = plan.batch * plan.inChannels * plan.inHeight * plan.inWidth;
-  const out = ctx.alloc(total, 'col2im');
-  ctx.rt.dispatch(
-    col2imKernel,
-    [buf(cols), out.buffer],
     paramsOf(plan, total),
     grid1d(ceilDiv(total, WG)),
   );
