@@ -252,7 +252,6 @@ export class WebGpuBackend implements Backend {
     return conv.im2col(this.ctx, x, plan);
   }
 
-
   maxPool(x: Storage, plan: Pool2dPlan): { out: Storage; argmax: Storage } {
     return pool.maxPool(this.ctx, x, plan);
   }
